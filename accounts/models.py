@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+
+from .roles import Role
+
+
+class Program(models.Model):
+    """A clinic or service line. Patients belong to exactly one program; staff see only the
+    patients of programs they are members of."""
+
+    name = models.CharField(max_length=120, unique=True)
+    code = models.SlugField(max_length=40, unique=True)
+    review_target_hours = models.PositiveSmallIntegerField(
+        default=24, help_text="Submitted placements waiting longer than this are highlighted."
+    )
+    require_2fa_for_clinicians = models.BooleanField(
+        default=False,
+        help_text="Supervisors and administrators always need two-factor sign-in; "
+        "tick this to require it of this program's clinicians too.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"], name="membership_unique_role"
+            )
+        ]
+        indexes = [models.Index(fields=["program", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} in {self.program}"

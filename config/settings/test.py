@@ -1,0 +1,19 @@
+"""Test settings: used by `make test` (pytest.ini selects it). DATABASE_URL and
+CELERY_BROKER_URL, when set, point the suite at PostgreSQL and a real broker (CI does)."""
+
+from .base import *  # noqa: F403
+from .base import LOGGING, env
+
+DEBUG = False
+STEPWISE_ENVIRONMENT = "test"
+# Fast hashing in tests; the production hasher (Argon2) is tested explicitly.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+LOGGING["root"]["level"] = "WARNING"
+
+# Look files up on each request: nothing is collected in test.
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,75 @@
+/* Stepwise page behaviour. No inline scripts anywhere: the CSP allows only our own files. */
+(function () {
+  "use strict";
+
+  /* ---- Automatic sign-out ------------------------------------------------------------------
+   * The server signs a session out after `data-idle-timeout` seconds without user activity.
+   * Typing and clicking count as activity: at most once a minute they tell the server. A minute
+   * before the deadline a dialog warns; at the deadline, a form marked `data-autosave` is saved
+   * as a draft first, then the browser signs out. */
+  var body = document.body;
+  var timeoutS = parseInt(body.dataset.idleTimeout || "0", 10);
+  if (timeoutS > 0) {
+    var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+    var lastServerContact = Date.now();
+    var lastActivity = Date.now();
+    var warned = false;
+    var modalEl = document.getElementById("idle-warning");
+    var modal = modalEl && window.bootstrap ? new window.bootstrap.Modal(modalEl) : null;
+
+    var keepalive = function () {
+      lastServerContact = Date.now();
+      fetch(body.dataset.keepaliveUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrf },
+        credentials: "same-origin",
+      });
+    };
+    var onActivity = function () {
+      lastActivity = Date.now();
+      if (warned) { return; }
+      if (Date.now() - lastServerContact > 60000) { keepalive(); }
+    };
+    ["keydown", "pointerdown", "input"].forEach(function (name) {
+      document.addEventListener(name, onActivity, { passive: true });
+    });
+    document.body.addEventListener("htmx:afterRequest", function (evt) {
+      var headers = (evt.detail.requestConfig || {}).headers || {};
+      if (!headers["X-Stepwise-Background"]) { lastServerContact = Date.now(); }
+    });
+    var stay = document.getElementById("idle-stay");
+    if (stay) {
+      stay.addEventListener("click", function () { warned = false; keepalive(); });
+    }
+    var signOut = function () {
+      var form = document.querySelector("form[data-autosave]");
+      if (form) {
+        var flag = document.createElement("input");
+        flag.type = "hidden"; flag.name = "autosave_before_signout"; flag.value = "1";
+        form.appendChild(flag);
+        form.requestSubmit ? form.requestSubmit() : form.submit();
+        return;
+      }
+      var out = document.createElement("form");
+      out.method = "post"; out.action = body.dataset.logoutUrl;
+      var token = document.createElement("input");
+      token.type = "hidden"; token.name = "csrfmiddlewaretoken"; token.value = csrf;
+      out.appendChild(token); document.body.appendChild(out); out.submit();
+    };
+    window.setInterval(function () {
+      var idleS = (Date.now() - Math.max(lastServerContact, lastActivity)) / 1000;
+      var sinceServerS = (Date.now() - lastServerContact) / 1000;
+      if (sinceServerS >= timeoutS - 5 && idleS >= timeoutS - 5) { signOut(); return; }
+      if (!warned && sinceServerS >= timeoutS - 60 && idleS >= timeoutS - 60) {
+        warned = true;
+        if (modal) { modal.show(); }
+      }
+    }, 5000);
+  }
+
+  /* ---- Confirm dialogs for destructive buttons (no inline onclick under the CSP) ---------- */
+  document.addEventListener("click", function (evt) {
+    var el = evt.target.closest("[data-confirm]");
+    if (el && !window.confirm(el.dataset.confirm)) { evt.preventDefault(); }
+  });
+})();

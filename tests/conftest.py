@@ -1,0 +1,99 @@
+"""Shared fixtures: the cast of users (two clinicians in different programs, a supervisor, a
+rule admin, a superuser, an outsider), the browser, and a real Celery worker."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.utils.crypto import get_random_string
+
+from accounts.roles import Role
+from tests.celery_worker import celery_worker_process, worker_env  # noqa: F401 (fixtures)
+from tests.factories import ProgramFactory, UserFactory, member
+
+# Browser tests drive Playwright's sync API, which keeps an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_report_header(config):
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = "in-process (eager)" if settings.CELERY_TASK_ALWAYS_EAGER else "real broker"
+    return [f"stepwise: database vendor {engine}; celery {broker}"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    terminalreporter.write_line(
+        f"stepwise: tests used database vendor '{connection.vendor}' "
+        f"({settings.DATABASES['default']['ENGINE']})"
+    )
+
+
+@pytest.fixture
+def program_a(db):
+    return ProgramFactory(code="program-a", name="Program A")
+
+
+@pytest.fixture
+def program_b(db):
+    return ProgramFactory(code="program-b", name="Program B")
+
+
+@pytest.fixture
+def clinician_a(program_a):
+    return member(Role.CLINICIAN, program_a, username="clinician_a")
+
+
+@pytest.fixture
+def clinician_b(program_b):
+    return member(Role.CLINICIAN, program_b, username="clinician_b")
+
+
+@pytest.fixture
+def supervisor_a(program_a):
+    return member(Role.SUPERVISOR, program_a, username="supervisor_a")
+
+
+@pytest.fixture
+def supervisor_b(program_b):
+    return member(Role.SUPERVISOR, program_b, username="supervisor_b")
+
+
+@pytest.fixture
+def rule_admin(program_a):
+    return member(Role.RULE_ADMIN, program_a, username="rule_admin")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider")
+
+
+class CSRFClient(Client):
+    """A test client that enforces CSRF like a browser: every POST carries the token from the
+    csrftoken cookie unless the test passes ``csrf=False`` to prove the check is on."""
+
+    def __init__(self, **kwargs):
+        super().__init__(enforce_csrf_checks=True, **kwargs)
+        self.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+
+    def post(self, path, data=None, *args, csrf=True, **kwargs):
+        if csrf:
+            token = self.cookies[settings.CSRF_COOKIE_NAME].value
+            if data is None:
+                data = {}
+            if isinstance(data, dict):
+                data = {"csrfmiddlewaretoken": token, **data}
+            kwargs.setdefault("HTTP_X_CSRFTOKEN", token)
+        return super().post(path, data, *args, **kwargs)
+
+
+@pytest.fixture
+def client():
+    return CSRFClient()
