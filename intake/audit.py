@@ -1,5 +1,6 @@
 from auditlog.registry import auditlog
 
-from .models import Patient
+from .models import Assessment, Patient
 
 auditlog.register(Patient)
+auditlog.register(Assessment)

@@ -42,3 +42,61 @@ class Patient(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class AssessmentKind(models.TextChoices):
+    INITIAL = "initial", "Initial"
+    CONTINUED_STAY = "continued_stay", "Continued-stay review"
+    TRANSFER_DISCHARGE = "transfer_discharge", "Transfer / discharge"
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned for revision"
+    SIGNED = "signed", "Signed"
+
+
+class Assessment(models.Model):
+    """A six-dimension assessment. Saved at every wizard step; ``version`` detects concurrent
+    edits (a save names the version it started from and is refused if another came first)."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    kind = models.CharField(max_length=20, choices=AssessmentKind.choices)
+    assessment_date = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
+    )
+    rule_set = models.ForeignKey("placement.RuleSet", on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.JSONField(default=dict, blank=True)
+    substances = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=dict, blank=True)  # step -> clinical notes
+    suggested_ratings = models.JSONField(default=dict, blank=True)
+    confirmed_ratings = models.JSONField(default=dict, blank=True)
+    justifications = models.JSONField(default=dict, blank=True)
+    decision = models.JSONField(default=dict, blank=True)  # the clinician's draft decision
+    current_step = models.CharField(max_length=20, default="substances")
+    completed_steps = models.JSONField(default=list, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-assessment_date", "-id"]
+        indexes = [models.Index(fields=["patient", "status"])]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.pk} ({self.get_kind_display()}, {self.assessment_date})"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)

@@ -235,3 +235,8 @@ STEPWISE_SWEEP_AFTER_S = env.int("STEPWISE_SWEEP_AFTER_S", default=180)
 # Serve static files straight from the source folders when nothing was collected (development,
 # tests); production serves the collected, hashed and compressed copies.
 WHITENOISE_USE_FINDERS = not (BASE_DIR / "staticfiles").exists()
+# The rule set used when none is named (commands, new assessments of this edition).
+STEPWISE_DEFAULT_RULE_SET = env("STEPWISE_DEFAULT_RULE_SET", default="asam3-default")
+
+# The rule-set admin page posts every rule row at once (~1,500 fields for the default set).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -1,0 +1,44 @@
+"""Django rows -> the engine's RuleSet. Published and retired versions never change, so their
+engine objects (and compiled tables) are cached per process; drafts are rebuilt on each call."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+
+from placement.rules import serialize
+from placement.rules.model import RuleSet as EngineRuleSet
+
+from .models import RuleSet, RuleSetStatus
+from .ruleset_io import rule_set_to_data
+
+_cache: dict[int, EngineRuleSet] = {}
+_lock = threading.Lock()
+
+
+def engine_rule_set(rule_set: RuleSet) -> EngineRuleSet:
+    """The engine object for ``rule_set``. Raises RuleSetError for a draft with bad rows."""
+    if rule_set.status != RuleSetStatus.DRAFT:
+        cached = _cache.get(rule_set.pk)
+        if cached is not None:
+            return cached
+    engine = serialize.from_data(rule_set_to_data(rule_set), version=rule_set.version)
+    if rule_set.status != RuleSetStatus.DRAFT:
+        with _lock:
+            _cache[rule_set.pk] = engine
+    return engine
+
+
+def content_digest(rule_set: RuleSet) -> str:
+    """A fingerprint of everything the rule set decides with: verification is stamped with it,
+    so editing a draft after verifying it makes the stamp stale."""
+    data = rule_set_to_data(rule_set)
+    data.pop("notes", None)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()

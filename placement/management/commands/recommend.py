@@ -1,0 +1,111 @@
+"""manage.py recommend [--rule-set NAME[@VERSION]] [FILE|-]
+
+Reads one JSON case or an array of cases and prints the recommendation for each:
+
+    {"ratings": {"D1": 2, ..., "D6": 1}, "flags": {"pregnant": true}, "answers": {...}}
+
+With ``answers`` and no ``ratings`` the suggested ratings are used; flags derived from the
+answers are combined with the flags given (given flags win). Invalid input: exit status 2 and a
+message naming the bad field on stderr; nothing is printed on stdout."""
+
+import json
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from placement.loader import engine_rule_set
+from placement.models import RuleSet
+from placement.rules.engine import evaluate, suggest_ratings, validate_input
+from placement.rules.errors import InputError
+from placement.services import rule_set_resolve
+
+CASE_FIELDS = {"ratings", "flags", "answers"}
+
+
+class BadInput(Exception):
+    pass
+
+
+def recommend_case(rs, case, where: str, cache: dict) -> dict:
+    if not isinstance(case, dict):
+        raise BadInput(f"{where}: expected an object with ratings, flags or answers")
+    for key in case:
+        if key not in CASE_FIELDS:
+            raise BadInput(f"{where}.{key}: unknown field")
+    try:
+        suggested = None
+        flags = {}
+        if "answers" in case:
+            suggested, flags, _ = suggest_ratings(rs, case["answers"])
+        if "ratings" in case:
+            ratings = case["ratings"]
+        elif suggested is not None:
+            ratings = suggested
+        else:
+            raise BadInput(f"{where}.ratings: missing (give ratings or answers)")
+        given = case.get("flags", {})
+        validate_input(rs, ratings, given)
+        flags = {**flags, **given}
+        decision = evaluate(rs, ratings, flags)
+    except InputError as exc:
+        raise BadInput(f"{where}.{exc.field}: {exc.message}") from None
+    reasons = cache.get(id(decision))
+    if reasons is None:
+        reasons = [r.as_dict() for r in decision.reasons]
+        cache[id(decision)] = reasons
+    return {
+        "level": decision.level,
+        "withdrawal_level": decision.withdrawal_level,
+        "modifiers": list(decision.modifiers),
+        "ratings": dict(ratings),
+        "suggested_ratings": suggested,
+        "flags": {k: v for k, v in flags.items() if v},
+        "reasons": reasons,
+        "rule_set": rs.label,
+    }
+
+
+class Command(BaseCommand):
+    help = "Recommend a level of care for JSON cases (a file, or - for standard input)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", default="-", help="JSON file, or - for stdin")
+        parser.add_argument(
+            "--rule-set",
+            default=None,
+            help="NAME or NAME@VERSION (default: the published default rule set)",
+        )
+
+    def fail(self, message: str):
+        self.stderr.write(f"error: {message}")
+        sys.exit(2)
+
+    def handle(self, *args, **options):
+        spec = options["rule_set"] or settings.STEPWISE_DEFAULT_RULE_SET
+        try:
+            rs = engine_rule_set(rule_set_resolve(spec=spec))
+        except RuleSet.DoesNotExist as exc:
+            self.fail(f"--rule-set: {exc}")
+        try:
+            if options["file"] == "-":
+                text = sys.stdin.read()
+            else:
+                with open(options["file"], encoding="utf-8") as fh:
+                    text = fh.read()
+        except OSError as exc:
+            raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            self.fail(f"input: not valid JSON ({exc.msg} at line {exc.lineno})")
+        cache: dict = {}
+        try:
+            if isinstance(data, list):
+                out = [recommend_case(rs, c, f"[{i}]", cache) for i, c in enumerate(data)]
+                text = json.dumps(out, ensure_ascii=False)
+            else:
+                text = json.dumps(recommend_case(rs, data, "input", cache), indent=2)
+        except BadInput as exc:
+            self.fail(str(exc))
+        self.stdout.write(text)

@@ -1,0 +1,333 @@
+"""Rule tables: a RuleSet and its rows. Admins edit drafts; published and retired versions are
+read-only (enforced here, in the admin, and by the services). simple-history keeps every change
+so that "which rules were in force on a date" has an answer."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class RuleSetStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class ImmutableRuleSetError(ValidationError):
+    pass
+
+
+class RuleSet(models.Model):
+    name = models.SlugField(max_length=60, help_text="Stable name, e.g. asam3-default.")
+    edition = models.CharField(max_length=20, help_text="ASAM Criteria edition, e.g. 3 or 4.")
+    version = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT
+    )
+    notes = models.TextField(blank=True)
+    primary_track = models.CharField(max_length=30, default="treatment")
+    withdrawal_track = models.CharField(max_length=30, default="withdrawal", blank=True)
+    adolescent_flag = models.CharField(max_length=40, default="adolescent", blank=True)
+    cloned_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
+    )
+    # The verified stamp: which content was verified, by whom, when, with what result.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_digest = models.CharField(max_length=64, blank=True)
+    verification = models.JSONField(default=dict, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retired_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "version"], name="ruleset_unique_version"),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(status="published"),
+                name="ruleset_one_published_per_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}@{self.version} ({self.get_status_display().lower()})"
+
+    # Fields that define the content; fixed once the set leaves draft.
+    CONTENT_FIELDS = (
+        "name",
+        "edition",
+        "version",
+        "notes",
+        "primary_track",
+        "withdrawal_track",
+        "adolescent_flag",
+    )
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            old = RuleSet.objects.filter(pk=self.pk).values(*self.CONTENT_FIELDS, "status").first()
+            if old and old["status"] != RuleSetStatus.DRAFT:
+                changed = [f for f in self.CONTENT_FIELDS if old[f] != getattr(self, f)]
+                if changed or self.status == RuleSetStatus.DRAFT:
+                    raise ImmutableRuleSetError(
+                        f"{self.label} is {old['status']}; edit a draft copy instead."
+                    )
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == RuleSetStatus.DRAFT
+
+
+class RuleSetRow(models.Model):
+    """A row that belongs to a rule set; refuses changes once the set is no longer a draft."""
+
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="%(class)ss")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _check_draft(self) -> None:
+        status = (
+            RuleSet.objects.filter(pk=self.rule_set_id).values_list("status", flat=True).first()
+        )
+        if status is not None and status != RuleSetStatus.DRAFT:
+            raise ImmutableRuleSetError(
+                f"Rule set {self.rule_set_id} is {status}; edit a draft copy instead."
+            )
+
+
+class Dimension(RuleSetRow):
+    code = models.CharField(max_length=10)
+    name = models.CharField(max_length=120)
+    order = models.PositiveSmallIntegerField(default=0)
+    scale = models.CharField(
+        max_length=200, help_text="Rating codes, least to most severe, separated by commas."
+    )
+    anchors = models.TextField(
+        blank=True, help_text="One short description per rating, one per line, same order."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="dimension_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Population(models.TextChoices):
+    ALL = "all", "Adults and adolescents"
+    ADULT = "adult", "Adults only"
+    ADOLESCENT = "adolescent", "Adolescents only"
+
+
+class Level(RuleSetRow):
+    code = models.CharField(max_length=20)
+    track = models.CharField(max_length=30)
+    rank = models.PositiveSmallIntegerField(
+        help_text="Order within the track; 0 = least intensive."
+    )
+    name = models.CharField(max_length=160)
+    adolescent_name = models.CharField(max_length=160, blank=True)
+    population = models.CharField(max_length=12, choices=Population.choices, default="all")
+    setting = models.TextField(blank=True, help_text="Plain-language description for patients.")
+    hours_adult = models.CharField(max_length=200, blank=True)
+    hours_adolescent = models.CharField(max_length=200, blank=True)
+    suits = models.TextField(blank=True, help_text="Who this level suits, in plain language.")
+    review_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Days until the next review at this level."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "track", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="level_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Flag(RuleSetRow):
+    code = models.CharField(max_length=40)
+    description = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="flag_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Modifier(RuleSetRow):
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    emergency = models.BooleanField(default=False, help_text="Show as a prominent banner.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="modifier_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class QuestionType(models.TextChoices):
+    INT = "int", "Whole number"
+    BOOL = "bool", "Yes / no"
+    CHOICE = "choice", "One of a list"
+    MULTICHOICE = "multichoice", "Several of a list"
+    DATE = "date", "Date"
+    TEXT = "text", "Text"
+
+
+class Question(RuleSetRow):
+    code = models.CharField(max_length=60)
+    label = models.CharField(max_length=300)
+    type = models.CharField(max_length=12, choices=QuestionType.choices)
+    step = models.CharField(max_length=20, help_text="Intake step: substances, D1 ... D6, record.")
+    order = models.PositiveSmallIntegerField(default=0)
+    choices = models.TextField(blank=True, help_text="One choice per line: value | label")
+    min_value = models.IntegerField(null=True, blank=True)
+    max_value = models.IntegerField(null=True, blank=True)
+    required = models.BooleanField(default=False)
+    help_text = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=12,
+        choices=[("clinician", "Asked by the clinician"), ("record", "From the record")],
+        default="clinician",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "code"], name="question_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class RuleKind(models.TextChoices):
+    PLACEMENT = "placement", "Placement (asks for a minimum level)"
+    SUBSTITUTION = "substitution", "Substitution (replaces a level)"
+    MODIFIER = "modifier", "Modifier"
+    RATING = "rating", "Rating (answers suggest a rating)"
+    FLAG = "flag", "Flag (answers set a flag)"
+
+
+class Rule(RuleSetRow):
+    rule_id = models.CharField("ID", max_length=60)
+    kind = models.CharField(max_length=14, choices=RuleKind.choices)
+    order = models.PositiveIntegerField(default=0)
+    track = models.CharField(max_length=30, blank=True)
+    level = models.CharField(
+        max_length=20, blank=True, help_text="Placement: minimum level. Substitution: new level."
+    )
+    from_level = models.CharField(max_length=20, blank=True, help_text="Substitution only.")
+    modifier = models.CharField(max_length=20, blank=True)
+    dimension = models.CharField(max_length=10, blank=True, help_text="Rating rules only.")
+    rating = models.CharField(max_length=10, blank=True, help_text="Rating rules only.")
+    flag = models.CharField(max_length=40, blank=True, help_text="Flag rules only.")
+    text = models.CharField(max_length=300, help_text="One line, in plain words.")
+    note = models.CharField(max_length=300, blank=True, help_text="Source or caveat.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule_set", "rule_id"], name="rule_unique_id")
+        ]
+
+    def __str__(self) -> str:
+        return self.rule_id
+
+
+class ConditionKind(models.TextChoices):
+    RATING = "rating", "Rating in range"
+    FLAG = "flag", "Flag"
+    AT_LEAST = "at_least", "At least N dimensions rated K or more"
+    ANSWER = "answer", "Intake answer"
+
+
+class Condition(models.Model):
+    """One condition of a rule. All conditions must hold, except that conditions sharing an
+    'any-of group' number are alternatives: at least one of each group must hold."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="conditions")
+    order = models.PositiveSmallIntegerField(default=0)
+    any_group = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Same number = alternatives (any of them)."
+    )
+    kind = models.CharField(max_length=10, choices=ConditionKind.choices)
+    dimension = models.CharField(max_length=10, blank=True)
+    low = models.CharField(max_length=10, blank=True, help_text="Lowest rating (inclusive).")
+    high = models.CharField(max_length=10, blank=True, help_text="Highest rating (inclusive).")
+    flag = models.CharField(max_length=40, blank=True)
+    flag_value = models.BooleanField(default=True)
+    count = models.PositiveSmallIntegerField(null=True, blank=True)
+    dimensions = models.CharField(max_length=200, blank=True, help_text="Comma-separated codes.")
+    minimum = models.CharField(max_length=10, blank=True)
+    question = models.CharField(max_length=60, blank=True)
+    op = models.CharField(max_length=12, blank=True)
+    value = models.JSONField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.rule.rule_id} condition {self.order}"
+
+    def save(self, *args, **kwargs):
+        self._check_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_draft()
+        return super().delete(*args, **kwargs)
+
+    def _check_draft(self) -> None:
+        status = (
+            Rule.objects.filter(pk=self.rule_id).values_list("rule_set__status", flat=True).first()
+        )
+        if status is not None and status != RuleSetStatus.DRAFT:
+            raise ImmutableRuleSetError("This rule set is not a draft; edit a draft copy instead.")

@@ -1,0 +1,328 @@
+"""The rule-set vocabulary: frozen dataclasses, nothing executable.
+
+A rule set names its own dimensions (with their rating scales), levels (per track, ordered),
+flags, modifiers and intake questions, so the 3rd and 4th editions - or a state's variant - are
+different data on the same engine. Conditions are data too: a rating range, a flag, "at least N
+of these dimensions rated at or above K", an answer comparison, or a group of alternatives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+RatingCode = int | str
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+
+
+@dataclass(frozen=True)
+class Dimension:
+    code: str  # "D1"
+    name: str
+    scale: tuple[RatingCode, ...]  # rating codes, least to most severe: (0, 1, 2, 3, 4)
+    anchors: tuple[str, ...] = ()  # one short description per rating code, same order
+
+    def position(self, rating: RatingCode) -> int:
+        return self.scale.index(rating)
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str  # "2.1", "3.2-WM"
+    track: str  # "treatment", "withdrawal"
+    rank: int  # order within the track, 0 = least intensive
+    name: str
+    adolescent_name: str = ""
+    population: str = "all"  # "all", "adult" or "adolescent"
+    setting: str = ""
+    hours_adult: str = ""
+    hours_adolescent: str = ""
+    suits: str = ""
+    review_days: int | None = None  # days until the next review at this level
+
+    def display_name(self, adolescent: bool = False) -> str:
+        return (self.adolescent_name or self.name) if adolescent else self.name
+
+
+@dataclass(frozen=True)
+class Flag:
+    code: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Modifier:
+    code: str  # "COE"
+    name: str
+    description: str = ""
+    emergency: bool = False  # shown as a prominent banner
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    label: str
+    type: str  # "int", "bool", "choice", "date", "text", "multichoice"
+    step: str  # which intake step asks it ("substances", "D1"...)
+    order: int = 0
+    choices: tuple[tuple[str, str], ...] = ()  # (value, label)
+    min_value: int | None = None
+    max_value: int | None = None
+    required: bool = False
+    help_text: str = ""
+    source: str = "clinician"  # "clinician" (asked) or "record" (from the patient/assessment)
+
+
+QUESTION_TYPES = ("int", "bool", "choice", "date", "text", "multichoice")
+
+# ---------------------------------------------------------------------------------------------
+# Conditions
+
+
+@dataclass(frozen=True)
+class RatingIn:
+    """The dimension's rating lies between ``low`` and ``high`` (inclusive, scale order)."""
+
+    dimension: str
+    low: RatingCode
+    high: RatingCode
+
+
+@dataclass(frozen=True)
+class FlagIs:
+    flag: str
+    value: bool = True
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """At least ``count`` of ``dimensions`` are rated ``minimum`` or higher."""
+
+    count: int
+    dimensions: tuple[str, ...]
+    minimum: RatingCode
+
+
+ANSWER_OPS = (
+    "eq",
+    "ne",
+    "in",
+    "not_in",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "between",
+    "is_true",
+    "is_false",
+    "answered",
+    "age_under",
+)
+
+
+@dataclass(frozen=True)
+class AnswerIs:
+    """An intake answer compared with a value. ``age_under`` compares the age on the
+    ``assessment_date`` answer of a person born on the ``date_of_birth`` answer."""
+
+    question: str
+    op: str
+    value: Any = None
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """At least one of the alternatives holds."""
+
+    conditions: tuple[Condition, ...]
+
+
+Condition = Union[RatingIn, FlagIs, AtLeast, AnswerIs, AnyOf]  # noqa: UP007
+
+# ---------------------------------------------------------------------------------------------
+# Rules. ``when`` is a tuple of conditions that must all hold (an empty tuple always holds).
+
+
+@dataclass(frozen=True)
+class PlacementRule:
+    """Asks for at least ``level`` on ``track`` when its conditions hold."""
+
+    id: str
+    track: str
+    level: str
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Substitution:
+    """After the tracks are decided: when ``track`` came out at ``from_level`` and the
+    conditions hold, the result becomes ``to_level``. Substitutions run in order."""
+
+    id: str
+    track: str
+    from_level: str
+    to_level: str
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ModifierRule:
+    id: str
+    modifier: str
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RatingRule:
+    """Intake answers -> a suggested minimum rating for one dimension."""
+
+    id: str
+    dimension: str
+    rating: RatingCode
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """Intake answers -> a flag set to true."""
+
+    id: str
+    flag: str
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    name: str
+    version: int
+    edition: str
+    dimensions: tuple[Dimension, ...]
+    levels: tuple[Level, ...]
+    flags: tuple[Flag, ...] = ()
+    modifiers: tuple[Modifier, ...] = ()
+    questions: tuple[Question, ...] = ()
+    placement_rules: tuple[PlacementRule, ...] = ()
+    substitutions: tuple[Substitution, ...] = ()
+    modifier_rules: tuple[ModifierRule, ...] = ()
+    rating_rules: tuple[RatingRule, ...] = ()
+    flag_rules: tuple[FlagRule, ...] = ()
+    # The flag that marks an adolescent: adult-only levels are never given when it is set.
+    adolescent_flag: str = "adolescent"
+    # The track reported as ``Decision.level`` and the one reported as ``withdrawal_level``.
+    primary_track: str = "treatment"
+    withdrawal_track: str = "withdrawal"
+    _compiled: Any = field(default=None, compare=False, repr=False, hash=False)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    @property
+    def tracks(self) -> tuple[str, ...]:
+        seen: dict[str, None] = {}
+        for level in self.levels:
+            seen.setdefault(level.track, None)
+        return tuple(seen)
+
+    def levels_of(self, track: str) -> tuple[Level, ...]:
+        return tuple(sorted((lv for lv in self.levels if lv.track == track), key=lambda x: x.rank))
+
+    def level(self, code: str) -> Level:
+        for lv in self.levels:
+            if lv.code == code:
+                return lv
+        raise KeyError(code)
+
+    def dimension(self, code: str) -> Dimension:
+        for d in self.dimensions:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+    def modifier(self, code: str) -> Modifier:
+        for m in self.modifiers:
+            if m.code == code:
+                return m
+        raise KeyError(code)
+
+    def question(self, code: str) -> Question:
+        for q in self.questions:
+            if q.code == code:
+                return q
+        raise KeyError(code)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule_id: str
+    kind: str  # "placement", "substitution", "modifier", "rating", "flag"
+    track: str  # the track, or "" for modifiers; for rating rules, the dimension code
+    asks: str  # the level (or modifier, or rating) the rule asks for
+    deciding: bool
+    text: str
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule_id,
+            "kind": self.kind,
+            "track": self.track,
+            "asks": self.asks,
+            "deciding": self.deciding,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    levels: tuple[tuple[str, str], ...]  # (track, level code) per track, rule-set order
+    modifiers: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    primary_track: str = "treatment"
+    withdrawal_track: str = "withdrawal"
+
+    def level_of(self, track: str) -> str | None:
+        for t, code in self.levels:
+            if t == track:
+                return code
+        return None
+
+    @property
+    def level(self) -> str | None:
+        return self.level_of(self.primary_track)
+
+    @property
+    def withdrawal_level(self) -> str | None:
+        return self.level_of(self.withdrawal_track)
+
+    def deciding(self, track: str) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.deciding and r.track == track)
+
+    def as_dict(self) -> dict:
+        return {
+            "level": self.level,
+            "withdrawal_level": self.withdrawal_level,
+            "levels": dict(self.levels),
+            "modifiers": list(self.modifiers),
+            "reasons": [r.as_dict() for r in self.reasons],
+        }
+
+
+Ratings = Mapping[str, RatingCode]
+Flags = Mapping[str, bool]

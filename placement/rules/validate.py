@@ -1,0 +1,198 @@
+"""Structural checks of a rule set: every code it mentions exists, every range is a range,
+every id is unique. Returns plain sentences an administrator can act on."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .model import (
+    ANSWER_OPS,
+    QUESTION_TYPES,
+    AnswerIs,
+    AnyOf,
+    AtLeast,
+    Condition,
+    FlagIs,
+    RatingIn,
+    RuleSet,
+)
+
+POPULATIONS = ("all", "adult", "adolescent")
+
+
+def _duplicates(values) -> list:
+    return sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+def problems(rs: RuleSet) -> list[str]:
+    out: list[str] = []
+    dims = {d.code: d for d in rs.dimensions}
+    flags = {f.code for f in rs.flags}
+    modifiers = {m.code for m in rs.modifiers}
+    questions = {q.code: q for q in rs.questions}
+    levels_by_track: dict[str, set[str]] = {}
+    for lv in rs.levels:
+        levels_by_track.setdefault(lv.track, set()).add(lv.code)
+
+    if not rs.dimensions:
+        out.append("The rule set has no dimensions.")
+    for code in _duplicates(d.code for d in rs.dimensions):
+        out.append(f"Dimension code {code} is used more than once.")
+    for d in rs.dimensions:
+        if not d.scale:
+            out.append(f"Dimension {d.code} has an empty rating scale.")
+        for code in _duplicates(d.scale):
+            out.append(f"Dimension {d.code} lists rating {code} more than once.")
+        if d.anchors and len(d.anchors) != len(d.scale):
+            out.append(
+                f"Dimension {d.code} has {len(d.anchors)} anchor descriptions "
+                f"for {len(d.scale)} ratings."
+            )
+
+    if not rs.levels:
+        out.append("The rule set has no levels.")
+    for code in _duplicates(lv.code for lv in rs.levels):
+        out.append(f"Level code {code} is used more than once.")
+    for track in levels_by_track:
+        ranks = [lv.rank for lv in rs.levels if lv.track == track]
+        for rank in _duplicates(ranks):
+            out.append(f"Two levels on the {track} track share the order position {rank}.")
+    for lv in rs.levels:
+        if lv.population not in POPULATIONS:
+            out.append(f"Level {lv.code}: population must be one of {', '.join(POPULATIONS)}.")
+    if rs.levels and rs.primary_track not in levels_by_track:
+        out.append(f"No level belongs to the main track '{rs.primary_track}'.")
+
+    for code in _duplicates(f.code for f in rs.flags):
+        out.append(f"Flag {code} is defined more than once.")
+    for code in _duplicates(m.code for m in rs.modifiers):
+        out.append(f"Modifier {code} is defined more than once.")
+    for code in _duplicates(q.code for q in rs.questions):
+        out.append(f"Question {code} is defined more than once.")
+    for q in rs.questions:
+        if q.type not in QUESTION_TYPES:
+            out.append(f"Question {q.code}: unknown type '{q.type}'.")
+        if q.type in ("choice", "multichoice") and not q.choices:
+            out.append(f"Question {q.code}: a {q.type} question needs choices.")
+        if q.min_value is not None and q.max_value is not None and q.min_value > q.max_value:
+            out.append(f"Question {q.code}: minimum {q.min_value} is above maximum {q.max_value}.")
+
+    all_ids = [
+        r.id
+        for group in (
+            rs.placement_rules,
+            rs.substitutions,
+            rs.modifier_rules,
+            rs.rating_rules,
+            rs.flag_rules,
+        )
+        for r in group
+    ]
+    for rule_id in _duplicates(all_ids):
+        out.append(f"Rule id {rule_id} is used more than once.")
+    for rule_id in all_ids:
+        if not rule_id or not rule_id.strip():
+            out.append("A rule has an empty id.")
+
+    def check_conditions(rule_id: str, when, answers_only: bool) -> None:
+        for cond in when:
+            out.extend(_condition_problems(rule_id, cond, dims, flags, questions, answers_only))
+
+    for r in rs.placement_rules:
+        if r.level not in levels_by_track.get(r.track, set()):
+            out.append(f"Rule {r.id}: unknown level '{r.level}' on the {r.track} track.")
+        check_conditions(r.id, r.when, answers_only=False)
+    for r in rs.substitutions:
+        for code in (r.from_level, r.to_level):
+            if code not in levels_by_track.get(r.track, set()):
+                out.append(f"Rule {r.id}: unknown level '{code}' on the {r.track} track.")
+        check_conditions(r.id, r.when, answers_only=False)
+    for r in rs.modifier_rules:
+        if r.modifier not in modifiers:
+            out.append(f"Rule {r.id}: unknown modifier '{r.modifier}'.")
+        check_conditions(r.id, r.when, answers_only=False)
+    for r in rs.rating_rules:
+        if r.dimension not in dims:
+            out.append(f"Rule {r.id}: unknown dimension '{r.dimension}'.")
+        elif r.rating not in dims[r.dimension].scale:
+            out.append(f"Rule {r.id}: rating {r.rating} is not on the {r.dimension} scale.")
+        check_conditions(r.id, r.when, answers_only=True)
+    for r in rs.flag_rules:
+        if r.flag not in flags:
+            out.append(f"Rule {r.id}: unknown flag '{r.flag}'.")
+        check_conditions(r.id, r.when, answers_only=True)
+    return out
+
+
+def _condition_problems(
+    rule_id: str, cond: Condition, dims, flags, questions, answers_only: bool
+) -> list[str]:
+    out: list[str] = []
+    where = f"Rule {rule_id}"
+    if isinstance(cond, AnyOf):
+        if not cond.conditions:
+            out.append(f"{where}: an 'any of' group has no alternatives.")
+        for sub in cond.conditions:
+            out.extend(_condition_problems(rule_id, sub, dims, flags, questions, answers_only))
+        return out
+    if answers_only and not isinstance(cond, AnswerIs):
+        out.append(f"{where}: rating and flag rules can only test intake answers.")
+        return out
+    if not answers_only and isinstance(cond, AnswerIs):
+        out.append(f"{where}: placement rules test ratings and flags, not intake answers.")
+        return out
+    if isinstance(cond, RatingIn):
+        d = dims.get(cond.dimension)
+        if d is None:
+            out.append(f"{where}: unknown dimension '{cond.dimension}'.")
+        elif cond.low not in d.scale or cond.high not in d.scale:
+            bad = cond.low if cond.low not in d.scale else cond.high
+            out.append(f"{where}: rating {bad} is not on the {d.code} scale.")
+        elif d.position(cond.low) > d.position(cond.high):
+            out.append(
+                f"{where}: the {d.code} range {cond.low}-{cond.high} is inverted "
+                "(the low end is above the high end)."
+            )
+    elif isinstance(cond, FlagIs):
+        if cond.flag not in flags:
+            out.append(f"{where}: unknown flag '{cond.flag}'.")
+    elif isinstance(cond, AtLeast):
+        unknown = [c for c in cond.dimensions if c not in dims]
+        if unknown:
+            out.append(f"{where}: unknown dimension '{unknown[0]}'.")
+        elif not cond.dimensions:
+            out.append(f"{where}: 'at least' lists no dimensions.")
+        else:
+            if not 1 <= cond.count <= len(cond.dimensions):
+                out.append(
+                    f"{where}: 'at least {cond.count} of {len(cond.dimensions)} dimensions' "
+                    "is an empty or always-true condition."
+                )
+            for c in cond.dimensions:
+                if cond.minimum not in dims[c].scale:
+                    out.append(f"{where}: rating {cond.minimum} is not on the {c} scale.")
+                    break
+        if len(set(cond.dimensions)) != len(cond.dimensions):
+            out.append(f"{where}: 'at least' lists a dimension twice.")
+    elif isinstance(cond, AnswerIs):
+        if cond.op == "age_under":
+            for needed in ("date_of_birth", "assessment_date"):
+                if needed not in questions:
+                    out.append(f"{where}: 'age under' needs a '{needed}' question.")
+        elif cond.question not in questions:
+            out.append(f"{where}: unknown question '{cond.question}'.")
+        if cond.op not in ANSWER_OPS:
+            out.append(f"{where}: unknown comparison '{cond.op}'.")
+        elif cond.op == "between":
+            v = cond.value
+            if not (isinstance(v, list | tuple) and len(v) == 2) or v[0] > v[1]:
+                out.append(f"{where}: 'between' needs a low and a high value, low first.")
+        elif cond.op in ("in", "not_in") and not isinstance(cond.value, list | tuple):
+            out.append(f"{where}: '{cond.op}' needs a list of values.")
+        elif cond.op in ("gt", "gte", "lt", "lte", "age_under") and not isinstance(
+            cond.value, int | float
+        ):
+            out.append(f"{where}: '{cond.op}' needs a number.")
+    else:
+        out.append(f"{where}: unknown kind of condition.")
+    return out

@@ -1,0 +1,280 @@
+"""Rule-set rows <-> plain data (the export file format of ``placement.rules.serialize``).
+
+``rule_set_to_data`` reads a rule set's rows in a fixed order; ``write_rule_set_rows`` creates
+rows from data. Both are exact inverses, so export -> import -> export is byte-identical. The
+data migration that seeds the default rule set uses ``write_rule_set_rows`` with historical
+models (pass ``models``)."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+from placement.rules.serialize import FORMAT
+
+_INT = re.compile(r"-?\d+")
+
+
+def parse_code(text: str):
+    """A rating code as stored in a text column: digits become an int."""
+    text = text.strip()
+    return int(text) if _INT.fullmatch(text) else text
+
+
+def format_code(code) -> str:
+    return str(code)
+
+
+def _default_models() -> SimpleNamespace:
+    from placement import models
+
+    return SimpleNamespace(
+        Dimension=models.Dimension,
+        Level=models.Level,
+        Flag=models.Flag,
+        Modifier=models.Modifier,
+        Question=models.Question,
+        Rule=models.Rule,
+        Condition=models.Condition,
+    )
+
+
+def _condition_data(row) -> dict:
+    if row.kind == "rating":
+        return {"rating": row.dimension, "from": parse_code(row.low), "to": parse_code(row.high)}
+    if row.kind == "flag":
+        return {"flag": row.flag, "is": row.flag_value}
+    if row.kind == "at_least":
+        return {
+            "at_least": row.count,
+            "of": [c.strip() for c in row.dimensions.split(",") if c.strip()],
+            "rated": parse_code(row.minimum),
+        }
+    out: dict = {"answer": row.question, "op": row.op}
+    if row.value is not None:
+        out["value"] = row.value
+    return out
+
+
+def conditions_data(rows) -> list:
+    """Condition rows (in order) -> the ``when`` list: rows sharing an any-of group become one
+    ``any_of`` entry at the position of the group's first row."""
+    when: list = []
+    groups: dict[int, list] = {}
+    for row in rows:
+        if row.any_group is None:
+            when.append(_condition_data(row))
+        elif row.any_group in groups:
+            groups[row.any_group].append(_condition_data(row))
+        else:
+            groups[row.any_group] = [_condition_data(row)]
+            when.append({"any_of": groups[row.any_group]})
+    return when
+
+
+def rule_data(rule, conditions) -> dict:
+    fields: dict = {}
+    if rule.kind == "placement":
+        fields = {"track": rule.track, "level": rule.level}
+    elif rule.kind == "substitution":
+        fields = {"track": rule.track, "from_level": rule.from_level, "to_level": rule.level}
+    elif rule.kind == "modifier":
+        fields = {"modifier": rule.modifier}
+    elif rule.kind == "rating":
+        fields = {"dimension": rule.dimension, "rating": parse_code(rule.rating)}
+    elif rule.kind == "flag":
+        fields = {"flag": rule.flag}
+    return {
+        "id": rule.rule_id,
+        "kind": rule.kind,
+        **fields,
+        "text": rule.text,
+        "note": rule.note,
+        "when": conditions_data(conditions),
+    }
+
+
+def rule_set_to_data(rule_set) -> dict:
+    """Every row of ``rule_set`` as plain data, in a fixed order (a handful of queries)."""
+    from placement.models import Condition
+
+    conditions: dict[int, list] = {}
+    for c in Condition.objects.filter(rule__rule_set=rule_set).order_by("rule_id", "order", "id"):
+        conditions.setdefault(c.rule_id, []).append(c)
+    return {
+        "format": FORMAT,
+        "name": rule_set.name,
+        "edition": rule_set.edition,
+        "notes": rule_set.notes,
+        "primary_track": rule_set.primary_track,
+        "withdrawal_track": rule_set.withdrawal_track,
+        "adolescent_flag": rule_set.adolescent_flag,
+        "dimensions": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "scale": [parse_code(x) for x in d.scale.split(",") if x.strip()],
+                "anchors": d.anchors.splitlines() if d.anchors else [],
+            }
+            for d in rule_set.dimensions.order_by("order", "id")
+        ],
+        "levels": [
+            {
+                "code": lv.code,
+                "track": lv.track,
+                "rank": lv.rank,
+                "name": lv.name,
+                "adolescent_name": lv.adolescent_name,
+                "population": lv.population,
+                "setting": lv.setting,
+                "hours_adult": lv.hours_adult,
+                "hours_adolescent": lv.hours_adolescent,
+                "suits": lv.suits,
+                "review_days": lv.review_days,
+            }
+            for lv in rule_set.levels.order_by("id")
+        ],
+        "flags": [
+            {"code": f.code, "description": f.description} for f in rule_set.flags.order_by("id")
+        ],
+        "modifiers": [
+            {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
+            for m in rule_set.modifiers.order_by("id")
+        ],
+        "questions": [
+            {
+                "code": q.code,
+                "label": q.label,
+                "type": q.type,
+                "step": q.step,
+                "order": q.order,
+                "choices": [
+                    [part.strip() for part in line.split("|", 1)]
+                    for line in q.choices.splitlines()
+                    if line.strip()
+                ],
+                "min_value": q.min_value,
+                "max_value": q.max_value,
+                "required": q.required,
+                "help_text": q.help_text,
+                "source": q.source,
+            }
+            for q in rule_set.questions.order_by("order", "id")
+        ],
+        "rules": [
+            rule_data(rule, conditions.get(rule.pk, []))
+            for rule in rule_set.rules.order_by("order", "id")
+        ],
+    }
+
+
+def _condition_fields(cond: dict) -> dict:
+    if "rating" in cond:
+        return {
+            "kind": "rating",
+            "dimension": cond["rating"],
+            "low": format_code(cond["from"]),
+            "high": format_code(cond["to"]),
+        }
+    if "flag" in cond:
+        return {"kind": "flag", "flag": cond["flag"], "flag_value": cond.get("is", True)}
+    if "at_least" in cond:
+        return {
+            "kind": "at_least",
+            "count": cond["at_least"],
+            "dimensions": ",".join(cond["of"]),
+            "minimum": format_code(cond["rated"]),
+        }
+    return {
+        "kind": "answer",
+        "question": cond["answer"],
+        "op": cond["op"],
+        "value": cond.get("value"),
+    }
+
+
+def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = None) -> None:
+    """Create the rows of ``data`` under ``rule_set`` (which must be a new, empty draft).
+    ``data`` must already have passed ``serialize.from_data`` and ``validate.problems``."""
+    m = models or _default_models()
+    for i, d in enumerate(data.get("dimensions", [])):
+        m.Dimension.objects.create(
+            rule_set=rule_set,
+            code=d["code"],
+            name=d.get("name", ""),
+            order=i,
+            scale=",".join(format_code(x) for x in d["scale"]),
+            anchors="\n".join(d.get("anchors", [])),
+        )
+    for lv in data.get("levels", []):
+        m.Level.objects.create(
+            rule_set=rule_set,
+            code=str(lv["code"]),
+            track=lv["track"],
+            rank=lv["rank"],
+            name=lv.get("name", ""),
+            adolescent_name=lv.get("adolescent_name", ""),
+            population=lv.get("population", "all"),
+            setting=lv.get("setting", ""),
+            hours_adult=lv.get("hours_adult", ""),
+            hours_adolescent=lv.get("hours_adolescent", ""),
+            suits=lv.get("suits", ""),
+            review_days=lv.get("review_days"),
+        )
+    for f in data.get("flags", []):
+        m.Flag.objects.create(
+            rule_set=rule_set, code=f["code"], description=f.get("description", "")
+        )
+    for mod in data.get("modifiers", []):
+        m.Modifier.objects.create(
+            rule_set=rule_set,
+            code=mod["code"],
+            name=mod.get("name", ""),
+            description=mod.get("description", ""),
+            emergency=mod.get("emergency", False),
+        )
+    for q in data.get("questions", []):
+        m.Question.objects.create(
+            rule_set=rule_set,
+            code=q["code"],
+            label=q.get("label", ""),
+            type=q["type"],
+            step=q.get("step", ""),
+            order=q.get("order", 0),
+            choices="\n".join(f"{v} | {label}" for v, label in q.get("choices", [])),
+            min_value=q.get("min_value"),
+            max_value=q.get("max_value"),
+            required=q.get("required", False),
+            help_text=q.get("help_text", ""),
+            source=q.get("source", "clinician"),
+        )
+    for order, r in enumerate(data.get("rules", [])):
+        kind = r["kind"]
+        rule = m.Rule.objects.create(
+            rule_set=rule_set,
+            rule_id=r["id"],
+            kind=kind,
+            order=order,
+            track=r.get("track", ""),
+            level=str(r.get("to_level") if kind == "substitution" else r.get("level", "")),
+            from_level=str(r.get("from_level", "")),
+            modifier=r.get("modifier", ""),
+            dimension=r.get("dimension", ""),
+            rating=format_code(r["rating"]) if "rating" in r else "",
+            flag=r.get("flag", ""),
+            text=r.get("text", ""),
+            note=r.get("note", ""),
+        )
+        position = 0
+        group = 0
+        for cond in r.get("when", []):
+            if "any_of" in cond:
+                group += 1
+                for sub in cond["any_of"]:
+                    m.Condition.objects.create(
+                        rule=rule, order=position, any_group=group, **_condition_fields(sub)
+                    )
+                    position += 1
+            else:
+                m.Condition.objects.create(rule=rule, order=position, **_condition_fields(cond))
+                position += 1

@@ -1,0 +1,26 @@
+"""Placement services: every write goes through these functions (views, admin actions,
+commands and tasks are thin wrappers)."""
+
+from .rulesets import (
+    RuleSetWorkflowError,
+    rule_set_clone,
+    rule_set_export,
+    rule_set_import,
+    rule_set_is_verified,
+    rule_set_problems,
+    rule_set_publish,
+    rule_set_resolve,
+    rule_set_verify,
+)
+
+__all__ = [
+    "RuleSetWorkflowError",
+    "rule_set_clone",
+    "rule_set_export",
+    "rule_set_import",
+    "rule_set_is_verified",
+    "rule_set_problems",
+    "rule_set_publish",
+    "rule_set_resolve",
+    "rule_set_verify",
+]

@@ -1,0 +1,162 @@
+"""Rule-set workflow: clone a published set into a draft, verify, publish, import, export."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from placement.loader import clear_cache, content_digest, engine_rule_set
+from placement.models import RuleSet, RuleSetStatus
+from placement.rules import serialize
+from placement.rules.errors import RuleSetError
+from placement.rules.validate import problems
+from placement.rules.verify import Report, verify
+from placement.ruleset_io import rule_set_to_data, write_rule_set_rows
+
+
+class RuleSetWorkflowError(Exception):
+    """A workflow step that is not allowed now; the message says why in plain words."""
+
+
+def _next_version(name: str) -> int:
+    return (RuleSet.objects.filter(name=name).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def rule_set_resolve(*, spec: str) -> RuleSet:
+    """``NAME@VERSION`` -> that version; ``NAME`` -> its published version (or, if none is
+    published, its newest version). Raises RuleSet.DoesNotExist."""
+    name, _, version = spec.partition("@")
+    qs = RuleSet.objects.filter(name=name)
+    if version:
+        if not version.isdigit():
+            raise RuleSet.DoesNotExist(f"'{version}' is not a version number")
+        return qs.get(version=int(version))
+    published = qs.filter(status=RuleSetStatus.PUBLISHED).first()
+    if published is not None:
+        return published
+    latest = qs.order_by("-version").first()
+    if latest is None:
+        raise RuleSet.DoesNotExist(f"no rule set named '{name}'")
+    return latest
+
+
+@transaction.atomic
+def rule_set_clone(*, rule_set: RuleSet, user) -> RuleSet:
+    """A new draft version with the same rows as ``rule_set``."""
+    data = rule_set_to_data(rule_set)
+    draft = RuleSet.objects.create(
+        name=rule_set.name,
+        edition=rule_set.edition,
+        version=_next_version(rule_set.name),
+        status=RuleSetStatus.DRAFT,
+        notes=rule_set.notes,
+        primary_track=rule_set.primary_track,
+        withdrawal_track=rule_set.withdrawal_track,
+        adolescent_flag=rule_set.adolescent_flag,
+        cloned_from=rule_set,
+        created_by=user,
+    )
+    write_rule_set_rows(data, draft)
+    return draft
+
+
+def rule_set_problems(*, rule_set: RuleSet) -> list[str]:
+    """Structural problems of the rows (unknown codes, inverted ranges...), as sentences."""
+    try:
+        return problems(serialize.from_data(rule_set_to_data(rule_set), version=rule_set.version))
+    except RuleSetError as exc:
+        return exc.problems
+
+
+def rule_set_verify(*, rule_set: RuleSet, user) -> tuple[list[str], Report | None]:
+    """Check the rows, then totality and monotonicity over every profile and flag combination.
+    A clean result stamps the set as verified for exactly its current content."""
+    found = rule_set_problems(rule_set=rule_set)
+    if found:
+        _stamp(rule_set, user, ok=False, payload={"problems": found})
+        return found, None
+    report = verify(engine_rule_set(rule_set))
+    _stamp(rule_set, user, ok=report.ok, payload=report.as_dict())
+    return [], report
+
+
+def _stamp(rule_set: RuleSet, user, *, ok: bool, payload: dict) -> None:
+    if rule_set.status != RuleSetStatus.DRAFT:
+        return  # published sets were verified when published; nothing to stamp
+    rule_set.verification = {"ok": ok, **payload}
+    if ok:
+        rule_set.verified_at = timezone.now()
+        rule_set.verified_by = user
+        rule_set.verified_digest = content_digest(rule_set)
+    else:
+        rule_set.verified_at = None
+        rule_set.verified_by = None
+        rule_set.verified_digest = ""
+    rule_set.save()
+
+
+def rule_set_is_verified(*, rule_set: RuleSet) -> bool:
+    """Verified, and not edited since."""
+    return bool(
+        rule_set.verified_at
+        and rule_set.verification.get("ok")
+        and rule_set.verified_digest == content_digest(rule_set)
+    )
+
+
+@transaction.atomic
+def rule_set_publish(*, rule_set: RuleSet, user) -> RuleSet:
+    """Publish a verified draft and retire the previously published version, in one
+    transaction. Refused for anything but a draft verified in its current form."""
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.status != RuleSetStatus.DRAFT:
+        raise RuleSetWorkflowError(f"{rule_set.label} is {rule_set.status}; only drafts publish.")
+    if not rule_set_is_verified(rule_set=rule_set):
+        raise RuleSetWorkflowError(
+            f"{rule_set.label} is not verified in its current form. Run Verify first; "
+            "publishing needs a clean verification of exactly these rules."
+        )
+    now = timezone.now()
+    for old in RuleSet.objects.select_for_update().filter(
+        name=rule_set.name, status=RuleSetStatus.PUBLISHED
+    ):
+        old.status = RuleSetStatus.RETIRED
+        old.retired_at = now
+        old.save()
+    rule_set.status = RuleSetStatus.PUBLISHED
+    rule_set.published_at = now
+    rule_set.published_by = user
+    rule_set.save()
+    transaction.on_commit(clear_cache)
+    return rule_set
+
+
+def rule_set_export(*, rule_set: RuleSet, fmt: str = "yaml") -> str:
+    return serialize.dumps(rule_set_to_data(rule_set), fmt)
+
+
+@transaction.atomic
+def rule_set_import(*, text: str, user, fmt: str | None = None) -> RuleSet:
+    """A new draft from an exported file. Raises RuleSetError listing every problem; on error
+    nothing is written."""
+    data = serialize.loads(text, fmt)
+    engine = serialize.from_data(data)
+    found = problems(engine)
+    if found:
+        raise RuleSetError(found)
+    if not engine.name:
+        raise RuleSetError(["The file gives no rule-set name."])
+    draft = RuleSet.objects.create(
+        name=engine.name,
+        edition=engine.edition,
+        version=_next_version(engine.name),
+        status=RuleSetStatus.DRAFT,
+        notes=data.get("notes") or "",
+        primary_track=engine.primary_track,
+        withdrawal_track=engine.withdrawal_track,
+        adolescent_flag=engine.adolescent_flag,
+        created_by=user,
+    )
+    write_rule_set_rows(data, draft)
+    return draft
