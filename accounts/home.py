@@ -1,9 +1,59 @@
-"""What each role's home page shows. Each section comes from the app that owns the data."""
+"""What each role's home page shows. Each section's data comes from the app that owns it."""
 
 from .selectors import programs_for_user, user_roles
 
 
 def home_sections(*, user) -> dict:
     roles = user_roles(user=user)
-    context: dict = {"roles": roles, "programs": list(programs_for_user(user=user))}
-    return context
+    sections = []
+    if "clinician" in roles:
+        from intake.selectors import drafts_for_clinician
+        from placement.selectors import (
+            recently_signed_for_clinician,
+            returned_for_clinician,
+            reviews_due_for_clinician,
+        )
+
+        sections.append(
+            {
+                "template": "accounts/_home_clinician.html",
+                "returned": list(returned_for_clinician(user=user)[:20]),
+                "drafts": list(drafts_for_clinician(user=user)[:20]),
+                "reviews_due": list(reviews_due_for_clinician(user=user)[:20]),
+                "signed": list(recently_signed_for_clinician(user=user)[:10]),
+            }
+        )
+    if "supervisor" in roles:
+        from placement.selectors import QueueFilters, queue_counts, review_queue_for_user
+
+        sections.append(
+            {
+                "template": "accounts/_home_supervisor.html",
+                "counts": queue_counts(user=user),
+                "overdue": review_queue_for_user(
+                    user=user, filters=QueueFilters(overdue=True)
+                ).count(),
+                "top": list(review_queue_for_user(user=user)[:5]),
+            }
+        )
+    if "rule_admin" in roles or "admin" in roles:
+        from placement.models import RuleSet
+
+        sections.append(
+            {
+                "template": "accounts/_home_rule_admin.html",
+                "rule_sets": list(
+                    RuleSet.objects.exclude(status="retired").order_by("name", "-version")
+                ),
+            }
+        )
+    if "admin" in roles:
+        sections.append({"template": "accounts/_home_admin.html"})
+    from django.utils import timezone
+
+    return {
+        "roles": roles,
+        "programs": list(programs_for_user(user=user)),
+        "sections": sections,
+        "today": timezone.localdate(),
+    }

@@ -26,5 +26,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("", include("intake.urls")),
+    path("", include("placement.urls")),
     path("admin/", admin.site.urls),
 ]

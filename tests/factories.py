@@ -61,3 +61,45 @@ class PatientFactory(factory.django.DjangoModelFactory):
     sex = "female"
     preferred_language = "English"
     phone = "555-0100"
+
+
+# -- assessments -----------------------------------------------------------------------------
+
+# The moderate case used across the suite: alcohol withdrawal with moderate CIWA-Ar, ideation,
+# contemplation, high craving, unstable housing.
+MODERATE_ANSWERS = {
+    "substances": {"dsm5_criteria_count": 5, "opioid_use_disorder": False},
+    "D1": {"ciwa_ar_score": 12},
+    "D2": {"medical_condition_status": "stable"},
+    "D3": {"suicide_risk": "none", "psychiatric_symptoms": "moderate"},
+    "D4": {"stage_of_change": "contemplation"},
+    "D5": {"craving_0_10": 7, "coping_skills": "fair"},
+    "D6": {"housing": "stable", "supportive_person": True},
+}
+# What the rules suggest for those answers (rules-default-3rd.md section 7).
+MODERATE_SUGGESTED = {"D1": 2, "D2": 1, "D3": 2, "D4": 2, "D5": 2, "D6": 0}
+
+
+def step_post(step: str, answers: dict, *, version: int, rating=None, action="next", **extra):
+    """The POST a browser sends for one wizard step."""
+    data = {"version": str(version), "action": action}
+    for code, value in answers.items():
+        if value is True:
+            data[f"q_{code}"] = "on"
+        elif value is False or value is None:
+            continue
+        else:
+            data[f"q_{code}"] = str(value)
+    if rating is not None:
+        data["rating"] = str(rating)
+    if step == "substances":
+        data.update(
+            {
+                "substances-TOTAL_FORMS": "1",
+                "substances-INITIAL_FORMS": "0",
+                "substances-MIN_NUM_FORMS": "0",
+                "substances-MAX_NUM_FORMS": "12",
+            }
+        )
+    data.update(extra)
+    return data

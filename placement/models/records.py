@@ -21,6 +21,7 @@ class Recommendation(models.Model):
     rule_set_label = models.CharField(max_length=80)
     ratings = models.JSONField()
     flags = models.JSONField()
+    answers = models.JSONField(default=dict)  # the answers the suggestions came from
     suggested_ratings = models.JSONField(default=dict)
     rating_reasons = models.JSONField(default=list)  # rating and flag rules that fired
     level = models.CharField(max_length=20)

@@ -73,3 +73,27 @@
     if (el && !window.confirm(el.dataset.confirm)) { evt.preventDefault(); }
   });
 })();
+
+/* Wizard: when the live suggestion changes, move the rating to it - unless the clinician has
+ * chosen a rating themselves on this page (or earlier, against the suggestion). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (evt) {
+    if (evt.target.name === "rating" && evt.target.form) {
+      evt.target.form.dataset.ratingTouched = "1";
+    }
+  });
+  document.body.addEventListener("htmx:afterSwap", function (evt) {
+    if (evt.target.id !== "suggestion") { return; }
+    var el = evt.target.querySelector("[data-suggested-rating]");
+    var form = document.getElementById("step-form");
+    if (!el || !form || form.dataset.ratingTouched) { return; }
+    var radios = form.querySelectorAll("input[name=rating]");
+    radios.forEach(function (radio) { radio.checked = radio.value === el.dataset.suggestedRating; });
+  });
+})();
+
+/* Print buttons (no inline onclick under the CSP). */
+document.addEventListener("click", function (evt) {
+  if (evt.target.closest("[data-print]")) { window.print(); }
+});

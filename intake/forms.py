@@ -1,0 +1,361 @@
+"""Intake forms. Every field has a label; every error names the field in plain words."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from placement.rules.model import Dimension, Question
+
+from .models import AssessmentKind, Patient
+
+MAX_NOTES = 5000
+MAX_JUSTIFICATION = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PHONE = re.compile(r"^[0-9+().\- x]{0,30}$")
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def no_control_characters(value: str) -> str:
+    if value and _CONTROL.search(value):
+        raise ValidationError("Remove the invisible control characters from this text.")
+    return value
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TextField(forms.CharField):
+    """Free text: stripped, length-limited, no control characters (newlines and tabs are fine)."""
+
+    def __init__(self, *, max_length: int, rows: int = 3, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
+            validators=[no_control_characters],
+            **kwargs,
+        )
+
+
+# -- patients --------------------------------------------------------------------------------
+
+
+class PatientForm(forms.ModelForm):
+    program = forms.ModelChoiceField(queryset=None, empty_label=None)
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        label="This is a different person from the existing patient(s) with the same name and "
+        "birth date",
+    )
+
+    class Meta:
+        model = Patient
+        fields = [
+            "program",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "mrn",
+            "preferred_language",
+            "phone",
+        ]
+        labels = {"given_name": "Given name", "family_name": "Family name", "sex": "Sex"}
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        if programs.count() == 1:
+            self.fields["program"].initial = programs.first()
+            self.fields["program"].widget = forms.HiddenInput()
+        self.duplicates = []
+        for name in ("given_name", "family_name", "preferred_language", "mrn"):
+            self.fields[name].validators.append(no_control_characters)
+        self.fields["phone"].help_text = "Digits, spaces and + ( ) - . x only."
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born > today():
+            raise ValidationError("The date of birth cannot be in the future.")
+        if born < datetime.date(1900, 1, 1):
+            raise ValidationError("Check the year: the date of birth is before 1900.")
+        return born
+
+    def clean_phone(self):
+        phone = self.cleaned_data.get("phone", "").strip()
+        if not _PHONE.match(phone):
+            raise ValidationError("Use digits, spaces and + ( ) - . x only.")
+        return phone
+
+    def clean_mrn(self):
+        return self.cleaned_data["mrn"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        program = cleaned.get("program")
+        mrn = cleaned.get("mrn")
+        if program and mrn:
+            taken = Patient.objects.filter(program=program, mrn__iexact=mrn)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            if taken.exists():
+                self.add_error(
+                    "mrn", f"Medical record number {mrn} is already used in {program.name}."
+                )
+        if (
+            program
+            and cleaned.get("given_name")
+            and cleaned.get("family_name")
+            and cleaned.get("date_of_birth")
+        ):
+            from .selectors import likely_duplicates
+
+            self.duplicates = list(
+                likely_duplicates(
+                    program=program,
+                    given_name=cleaned["given_name"],
+                    family_name=cleaned["family_name"],
+                    date_of_birth=cleaned["date_of_birth"],
+                ).exclude(pk=self.instance.pk or 0)
+            )
+            if self.duplicates and not cleaned.get("confirm_not_duplicate"):
+                self.add_error(
+                    "confirm_not_duplicate",
+                    "A patient with the same name and birth date is already registered (MRN "
+                    + ", ".join(p.mrn for p in self.duplicates)
+                    + "). Open that record instead, or tick this box if this is someone else.",
+                )
+        return cleaned
+
+    def validate_unique(self):
+        # The MRN check in clean() gives a clearer message than the constraint's.
+        pass
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search patients",
+        required=False,
+        max_length=100,
+        help_text="Name, medical record number, or birth date (YYYY-MM-DD).",
+    )
+
+
+class StartAssessmentForm(forms.Form):
+    kind = forms.ChoiceField(label="Type of assessment", choices=AssessmentKind.choices)
+    assessment_date = forms.DateField(label="Assessment date", widget=DateInput())
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.fields["assessment_date"].initial = today()
+
+    def clean_assessment_date(self):
+        date = self.cleaned_data["assessment_date"]
+        if date > today():
+            raise ValidationError("The assessment date cannot be in the future.")
+        if date < self.patient.date_of_birth:
+            raise ValidationError("The assessment date is before the patient's date of birth.")
+        return date
+
+
+# -- wizard steps ----------------------------------------------------------------------------
+
+
+def question_field(q: Question, required: bool) -> forms.Field:
+    common = {"label": q.label, "help_text": q.help_text, "required": required}
+    if q.type == "int":
+        return forms.IntegerField(min_value=q.min_value, max_value=q.max_value, **common)
+    if q.type == "bool":
+        return forms.BooleanField(**{**common, "required": False})
+    if q.type == "choice":
+        choices = list(q.choices)
+        if not required:
+            choices = [("", "Not assessed"), *choices]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if q.type == "multichoice":
+        return forms.MultipleChoiceField(
+            choices=list(q.choices), widget=forms.CheckboxSelectMultiple, **common
+        )
+    if q.type == "date":
+        return forms.DateField(widget=DateInput(), **common)
+    return TextField(max_length=MAX_NOTES, **common)
+
+
+class StepForm(forms.Form):
+    """One wizard step: its questions, and for a dimension step the confirmed rating with a
+    justification when it is lower than the suggestion; always a clinical-notes box.
+
+    ``partial`` (saving a draft or an automatic save before sign-out) checks every value given
+    but does not insist on required ones."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args,
+        questions: tuple[Question, ...],
+        dimension: Dimension | None = None,
+        suggested=None,
+        partial: bool = False,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        self.dimension = dimension
+        self.suggested = suggested
+        self.partial = partial
+        for q in questions:
+            self.fields[f"q_{q.code}"] = question_field(q, required=q.required and not partial)
+        if dimension is not None:
+            anchors = dimension.anchors or ("",) * len(dimension.scale)
+            self.fields["rating"] = forms.TypedChoiceField(
+                label=f"Confirmed {dimension.code} rating",
+                choices=[
+                    (str(code), f"{code} - {anchor}" if anchor else str(code))
+                    for code, anchor in zip(dimension.scale, anchors, strict=True)
+                ],
+                coerce=self._coerce_rating,
+                widget=forms.RadioSelect,
+                required=not partial,
+            )
+            self.fields["justification"] = TextField(
+                max_length=MAX_JUSTIFICATION,
+                label="Why a lower rating than suggested",
+                help_text="Required when you confirm a rating lower than the suggested one.",
+            )
+        self.fields["notes"] = TextField(max_length=MAX_NOTES, rows=4, label="Clinical notes")
+
+    def _coerce_rating(self, value):
+        for code in self.dimension.scale:
+            if str(code) == value:
+                return code
+        raise ValidationError("Choose a rating.")
+
+    def question_fields(self):
+        return [self[f"q_{q.code}"] for q in self.questions]
+
+    def answers(self) -> dict:
+        """The answers of this step, JSON-ready (dates as YYYY-MM-DD). Blank means removed."""
+        out = {}
+        for q in self.questions:
+            value = self.cleaned_data.get(f"q_{q.code}")
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            if value in ("", []):
+                value = None
+            out[q.code] = value
+        return out
+
+    def check_justification(self, suggested_rating) -> None:
+        """A confirmed rating lower than ``suggested_rating`` needs a written justification."""
+        if self.dimension is None or self.partial:
+            return
+        rating = self.cleaned_data.get("rating")
+        if rating is None or suggested_rating is None:
+            return
+        scale = self.dimension.scale
+        if (
+            scale.index(rating) < scale.index(suggested_rating)
+            and not self.cleaned_data.get("justification", "").strip()
+        ):
+            self.add_error(
+                "justification",
+                f"You confirmed {rating}, lower than the suggested {suggested_rating}: write why.",
+            )
+
+
+SUBSTANCES = [
+    ("alcohol", "Alcohol"),
+    ("opioids_illicit", "Heroin or illicit fentanyl"),
+    ("opioids_prescription", "Prescription opioids"),
+    ("methamphetamine", "Methamphetamine or other amphetamines"),
+    ("cocaine", "Cocaine or crack"),
+    ("cannabis", "Cannabis"),
+    ("sedatives", "Benzodiazepines or other sedatives"),
+    ("hallucinogens", "Hallucinogens"),
+    ("inhalants", "Inhalants"),
+    ("nicotine", "Tobacco or nicotine"),
+    ("other", "Other"),
+]
+ROUTES = [
+    ("oral", "Oral"),
+    ("smoked", "Smoked or vaped"),
+    ("nasal", "Snorted"),
+    ("injected", "Injected"),
+    ("other", "Other"),
+]
+FREQUENCIES = [
+    ("daily", "Daily"),
+    ("several_weekly", "Several times a week"),
+    ("weekly", "About once a week"),
+    ("less_than_weekly", "Less than weekly"),
+]
+
+
+class SubstanceForm(forms.Form):
+    substance = forms.ChoiceField(label="Substance", choices=[("", "Choose..."), *SUBSTANCES])
+    last_use = forms.DateField(label="Last use", widget=DateInput())
+    route = forms.ChoiceField(label="Route", choices=[("", "Choose..."), *ROUTES])
+    frequency = forms.ChoiceField(
+        label="Frequency, past 30 days", choices=[("", "Choose..."), *FREQUENCIES]
+    )
+
+    def __init__(self, *args, assessment_date=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment_date = assessment_date
+
+    def clean_last_use(self):
+        last = self.cleaned_data["last_use"]
+        if last > today():
+            raise ValidationError("The last use cannot be in the future.")
+        if self.assessment_date and last > self.assessment_date:
+            raise ValidationError("The last use is after the assessment date.")
+        return last
+
+
+class BaseSubstanceFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE"):
+                continue
+            if data.get("substance") in seen:
+                form.add_error("substance", "This substance is already listed.")
+            seen.add(data.get("substance"))
+
+    def rows(self) -> list[dict]:
+        rows = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if not data or data.get("DELETE") or not data.get("substance"):
+                continue
+            rows.append(
+                {
+                    "substance": data["substance"],
+                    "last_use": data["last_use"].isoformat(),
+                    "route": data["route"],
+                    "frequency": data["frequency"],
+                }
+            )
+        return rows
+
+
+SubstanceFormSet = forms.formset_factory(
+    SubstanceForm, formset=BaseSubstanceFormSet, extra=1, max_num=12, can_delete=True
+)

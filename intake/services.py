@@ -1,0 +1,206 @@
+"""Intake writes: registering patients, starting assessments, saving wizard steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from placement.loader import engine_rule_set
+from placement.models import RuleSet, RuleSetStatus
+from placement.rules.engine import suggest_ratings
+
+from .catalog import SUMMARY, step_codes
+from .models import Assessment, AssessmentKind, AssessmentStatus, Patient
+from .selectors import previous_assessment
+
+
+class IntakeError(Exception):
+    """A request that cannot be carried out; the message says why in plain words."""
+
+
+@dataclass
+class ConcurrentEditError(IntakeError):
+    by: str
+    at: object
+
+    def __str__(self) -> str:
+        when = timezone.localtime(self.at).strftime("%H:%M")
+        return (
+            f"{self.by} saved this assessment at {when}, after you opened this page. Your "
+            "changes were not saved so as not to overwrite theirs. Reload the step to see the "
+            "current answers, then make your changes again."
+        )
+
+
+def patient_register(*, user, program, data: dict) -> Patient:
+    try:
+        with transaction.atomic():
+            return Patient.objects.create(program=program, created_by=user, **data)
+    except IntegrityError:
+        raise IntakeError(
+            f"Medical record number {data.get('mrn')} is already used in {program.name}."
+        ) from None
+
+
+def current_rule_set(edition: str | None = None) -> RuleSet:
+    """The published rule set new assessments use (the configured default name)."""
+    from django.conf import settings
+
+    name = settings.STEPWISE_DEFAULT_RULE_SET
+    return RuleSet.objects.get(name=name, status=RuleSetStatus.PUBLISHED)
+
+
+@transaction.atomic
+def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> Assessment:
+    """A new draft. A continued-stay review (or transfer/discharge) starts from the answers
+    of the patient's previous assessment."""
+    previous = None
+    answers: dict = {}
+    substances: list = []
+    if kind != AssessmentKind.INITIAL:
+        previous = previous_assessment(patient=patient)
+        if previous is not None:
+            answers = dict(previous.answers)
+            substances = list(previous.substances)
+    assessment = Assessment.objects.create(
+        patient=patient,
+        kind=kind,
+        assessment_date=assessment_date,
+        rule_set=current_rule_set(),
+        previous=previous,
+        answers=answers,
+        substances=substances,
+        created_by=user,
+        updated_by=user,
+    )
+    if answers:
+        suggested, _, _ = suggest_ratings(
+            engine_rule_set(assessment.rule_set), engine_answers(assessment)
+        )
+        assessment.suggested_ratings = suggested
+        assessment.save(update_fields=["suggested_ratings"])
+    return assessment
+
+
+def engine_answers(assessment: Assessment, override: dict | None = None) -> dict:
+    """The answers the rating rules see: the saved ones, ``override`` on top, and the answers
+    that come from the record (birth date, assessment date)."""
+    answers = {**assessment.answers, **(override or {})}
+    answers = {k: v for k, v in answers.items() if v is not None}
+    answers["date_of_birth"] = assessment.patient.date_of_birth.isoformat()
+    answers["assessment_date"] = assessment.assessment_date.isoformat()
+    rs = engine_rule_set(assessment.rule_set)
+    known = {q.code for q in rs.questions}
+    return {k: v for k, v in answers.items() if k in known}
+
+
+def assessment_suggestions(*, assessment: Assessment, override: dict | None = None):
+    """Suggested ratings, flags and the rules behind them, without saving anything."""
+    return suggest_ratings(
+        engine_rule_set(assessment.rule_set), engine_answers(assessment, override)
+    )
+
+
+def next_step(assessment: Assessment, step: str) -> str:
+    codes = step_codes(engine_rule_set(assessment.rule_set))
+    i = codes.index(step)
+    return codes[min(i + 1, len(codes) - 1)]
+
+
+def previous_step(assessment: Assessment, step: str) -> str:
+    codes = step_codes(engine_rule_set(assessment.rule_set))
+    return codes[max(codes.index(step) - 1, 0)]
+
+
+@transaction.atomic
+def assessment_save_step(
+    *,
+    user,
+    assessment_id: int,
+    version: int,
+    step: str,
+    answers: dict,
+    notes: str = "",
+    rating=None,
+    justification: str = "",
+    substances: list | None = None,
+    complete: bool = True,
+    go_to: str | None = None,
+) -> Assessment:
+    """Save one step. Refused (ConcurrentEditError) when someone saved the assessment after
+    ``version`` was read; refused (IntakeError) when it is no longer editable.
+    ``complete`` marks the step done; ``go_to`` is where the clinician goes next."""
+    assessment = (
+        Assessment.objects.select_for_update().select_related("patient").get(pk=assessment_id)
+    )
+    if not assessment.editable:
+        raise IntakeError("This assessment was submitted and can no longer be changed.")
+    if assessment.version != version:
+        by = assessment.updated_by.get_full_name() or assessment.updated_by.get_username()
+        raise ConcurrentEditError(by=by, at=assessment.updated_at)
+    merged = {**assessment.answers, **answers}
+    assessment.answers = {k: v for k, v in merged.items() if v is not None}
+    if substances is not None:
+        assessment.substances = substances
+    if notes.strip():
+        assessment.notes = {**assessment.notes, step: notes}
+    else:
+        assessment.notes = {k: v for k, v in assessment.notes.items() if k != step}
+    suggested, _, _ = assessment_suggestions(assessment=assessment)
+    assessment.suggested_ratings = suggested
+    if rating is not None:
+        assessment.confirmed_ratings = {**assessment.confirmed_ratings, step: rating}
+        if justification.strip():
+            assessment.justifications = {**assessment.justifications, step: justification}
+        else:
+            assessment.justifications = {
+                k: v for k, v in assessment.justifications.items() if k != step
+            }
+    if complete and step not in assessment.completed_steps:
+        assessment.completed_steps = [*assessment.completed_steps, step]
+    assessment.current_step = go_to or step
+    assessment.version += 1
+    assessment.updated_by = user
+    assessment.save()
+    return assessment
+
+
+def missing_steps(assessment: Assessment) -> list[str]:
+    """Steps (before the summary) not yet completed."""
+    codes = step_codes(engine_rule_set(assessment.rule_set))
+    return [c for c in codes if c != SUMMARY and c not in assessment.completed_steps]
+
+
+def unjustified_lower_ratings(assessment: Assessment, suggested: dict) -> list[str]:
+    """Dimensions confirmed lower than their current suggestion without a justification."""
+    rs = engine_rule_set(assessment.rule_set)
+    out = []
+    for d in rs.dimensions:
+        confirmed = assessment.confirmed_ratings.get(d.code)
+        if confirmed is None or d.code not in suggested:
+            continue
+        if d.position(confirmed) < d.position(suggested[d.code]) and not (
+            assessment.justifications.get(d.code, "").strip()
+        ):
+            out.append(d.code)
+    return out
+
+
+def assessment_mark_status(*, assessment: Assessment, status: str) -> None:
+    assessment.status = status
+    assessment.save(update_fields=["status", "updated_at"])
+
+
+__all__ = [
+    "AssessmentStatus",
+    "ConcurrentEditError",
+    "IntakeError",
+    "assessment_save_step",
+    "assessment_start",
+    "assessment_suggestions",
+    "engine_answers",
+    "missing_steps",
+    "patient_register",
+]

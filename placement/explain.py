@@ -1,0 +1,182 @@
+"""A recommendation in plain words: per dimension its rating, the answers behind it and the
+rating rules that fired; per track the level, the rules that asked for which level and the
+deciding ones; modifiers; and what the level means for the person. Used by the recommendation
+page, the review page, the handout and the PDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from intake.catalog import display_answer, wizard_steps
+from placement.loader import engine_rule_set
+from placement.models import Placement, PlacementStatus, Recommendation
+from placement.rules.model import Level, RuleSet
+
+
+@dataclass
+class DimensionExplanation:
+    code: str
+    name: str
+    rating: object
+    anchor: str
+    suggested: object
+    justification: str
+    notes: str
+    answers: list[tuple[str, str]]
+    rating_rules: list[dict]
+    change: int | None = None  # since the previous assessment
+    previous_rating: object = None
+
+
+@dataclass
+class TrackExplanation:
+    track: str
+    level: Level
+    level_name: str
+    deciding: list[dict]
+    others: list[dict]
+
+
+@dataclass
+class Explanation:
+    rule_set_label: str
+    adolescent: bool
+    dimensions: list[DimensionExplanation]
+    tracks: list[TrackExplanation]
+    modifiers: list[dict]
+    emergency: bool
+    flags: list[str]
+    movement: str  # "entry", "step down", "step up", "continue"
+    previous_level: Level | None = None
+    treatment: TrackExplanation | None = None
+    withdrawal: TrackExplanation | None = None
+    substances: list[dict] = field(default_factory=list)
+
+
+def level_name(level: Level, adolescent: bool) -> str:
+    return level.display_name(adolescent)
+
+
+def previous_placement_level(assessment) -> str | None:
+    """The final level of the patient's latest signed placement before this assessment."""
+    previous = (
+        Placement.objects.filter(
+            assessment__patient_id=assessment.patient_id, status=PlacementStatus.SIGNED
+        )
+        .exclude(assessment_id=assessment.pk)
+        .order_by("-decided_at")
+        .values_list("final_level", flat=True)
+        .first()
+    )
+    return previous
+
+
+def movement(rs: RuleSet, previous_code: str | None, code: str) -> str:
+    if not previous_code:
+        return "entry"
+    try:
+        before, after = rs.level(previous_code).rank, rs.level(code).rank
+    except KeyError:
+        return "entry"
+    if after < before:
+        return "step down"
+    if after > before:
+        return "step up"
+    return "continue"
+
+
+def explain(recommendation: Recommendation, assessment=None) -> Explanation:
+    assessment = assessment or recommendation.assessment
+    rs = engine_rule_set(recommendation.rule_set)
+    adolescent = bool(recommendation.flags.get(rs.adolescent_flag))
+    steps = {s.code: s for s in wizard_steps(rs)}
+    by_dim: dict[str, list[dict]] = {}
+    for reason in recommendation.rating_reasons:
+        if reason["kind"] == "rating":
+            by_dim.setdefault(reason["track"], []).append(reason)
+    previous = assessment.previous
+    dims = []
+    for d in rs.dimensions:
+        rating = recommendation.ratings.get(d.code)
+        step = steps.get(d.code)
+        answers = [
+            (q.label, display_answer(q, recommendation.answers.get(q.code)))
+            for q in (step.questions if step else ())
+        ]
+        prev_rating = previous.confirmed_ratings.get(d.code) if previous else None
+        change = None
+        if prev_rating is not None and rating is not None:
+            change = d.position(rating) - d.position(prev_rating)
+        dims.append(
+            DimensionExplanation(
+                code=d.code,
+                name=d.name,
+                rating=rating,
+                anchor=d.anchors[d.position(rating)] if d.anchors and rating is not None else "",
+                suggested=recommendation.suggested_ratings.get(d.code),
+                justification=assessment.justifications.get(d.code, ""),
+                notes=assessment.notes.get(d.code, ""),
+                answers=answers,
+                rating_rules=by_dim.get(d.code, []),
+                change=change,
+                previous_rating=prev_rating,
+            )
+        )
+    tracks = []
+    levels = {rs.primary_track: recommendation.level}
+    if recommendation.withdrawal_level:
+        levels[rs.withdrawal_track] = recommendation.withdrawal_level
+    for track, code in levels.items():
+        level = rs.level(code)
+        reasons = [r for r in recommendation.reasons if r["track"] == track]
+        tracks.append(
+            TrackExplanation(
+                track=track,
+                level=level,
+                level_name=level_name(level, adolescent),
+                deciding=[r for r in reasons if r["deciding"]],
+                others=[r for r in reasons if not r["deciding"]],
+            )
+        )
+    modifiers = []
+    for code in recommendation.modifiers:
+        m = rs.modifier(code)
+        modifiers.append(
+            {
+                "code": code,
+                "name": m.name,
+                "description": m.description,
+                "emergency": m.emergency,
+                "rules": [
+                    r
+                    for r in recommendation.reasons
+                    if r["kind"] == "modifier" and r["asks"] == code
+                ],
+            }
+        )
+    previous_code = previous_placement_level(assessment)
+    explanation = Explanation(
+        rule_set_label=recommendation.rule_set_label,
+        adolescent=adolescent,
+        dimensions=dims,
+        tracks=tracks,
+        modifiers=modifiers,
+        emergency=any(m["emergency"] for m in modifiers),
+        flags=[f.description or f.code for f in rs.flags if recommendation.flags.get(f.code)],
+        movement=movement(rs, previous_code, recommendation.level),
+        previous_level=rs.level(previous_code) if previous_code else None,
+        substances=list(assessment.substances),
+    )
+    explanation.treatment = tracks[0]
+    explanation.withdrawal = tracks[1] if len(tracks) > 1 else None
+    return explanation
+
+
+def level_choices(rs: RuleSet, track: str, adolescent: bool) -> list[tuple[str, str]]:
+    """Levels a person can be given on a track (adult-only levels left out for adolescents)."""
+    closed = "adult" if adolescent else "adolescent"
+    return [
+        (lv.code, f"{lv.code} {level_name(lv, adolescent)}")
+        for lv in rs.levels_of(track)
+        if lv.population != closed
+    ]

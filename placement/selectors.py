@@ -1,0 +1,276 @@
+"""Reads of placements: the review queue, a placement for review, a patient's timeline, what
+is due. Every read takes the user and stays inside the user's programs (404 otherwise)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Program
+from accounts.roles import Role
+from accounts.selectors import program_ids_for_user
+from intake.models import Assessment, AssessmentStatus
+from placement.loader import engine_rule_set
+from placement.models import Placement, PlacementStatus, Recommendation
+
+OPEN = (PlacementStatus.SUBMITTED, PlacementStatus.IN_REVIEW)
+
+
+@dataclass
+class QueueFilters:
+    program: int | None = None
+    clinician: int | None = None
+    level: str | None = None
+    discrepancy: bool | None = None
+    waiting_hours: int | None = None
+    overdue: bool = False
+    status: str | None = None
+
+
+def supervised_program_ids(user) -> list[int]:
+    return program_ids_for_user(user=user, roles=(Role.SUPERVISOR,))
+
+
+def _overdue_q(programs) -> Q:
+    now = timezone.now()
+    q = Q(pk__in=[])
+    for program in programs:
+        q |= Q(
+            program_id=program.pk,
+            submitted_at__lte=now - timedelta(hours=program.review_target_hours),
+        )
+    return q
+
+
+def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> QuerySet[Placement]:
+    """Open placements of the programs the user supervises, most urgent first: EMERGENCY,
+    then the most intensive indicated level, then the longest waiting."""
+    filters = filters or QueueFilters()
+    program_ids = supervised_program_ids(user)
+    qs = Placement.objects.filter(program_id__in=program_ids)
+    qs = qs.filter(status=filters.status) if filters.status in OPEN else qs.filter(status__in=OPEN)
+    if filters.program:
+        qs = qs.filter(program_id=filters.program)
+    if filters.clinician:
+        qs = qs.filter(submitted_by_id=filters.clinician)
+    if filters.level:
+        qs = qs.filter(indicated_level=filters.level)
+    if filters.discrepancy is not None:
+        qs = qs.filter(discrepancy=filters.discrepancy)
+    if filters.waiting_hours:
+        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(hours=filters.waiting_hours))
+    if filters.overdue:
+        qs = qs.filter(_overdue_q(Program.objects.filter(pk__in=program_ids)))
+    return qs.select_related("program", "submitted_by", "reviewer", "assessment").order_by(
+        "-emergency", "-indicated_rank", "submitted_at", "pk"
+    )
+
+
+def queue_counts(*, user) -> dict[str, int]:
+    """How many placements of the supervised programs are in each status."""
+    rows = (
+        Placement.objects.filter(program_id__in=supervised_program_ids(user))
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    counts = {s.value: 0 for s in PlacementStatus}
+    counts.update({r["status"]: r["n"] for r in rows})
+    return counts
+
+
+def is_overdue(placement: Placement, now=None) -> bool:
+    now = now or timezone.now()
+    return placement.status in OPEN and placement.submitted_at <= now - timedelta(
+        hours=placement.program.review_target_hours
+    )
+
+
+def placement_get_for_supervisor(*, user, pk: int) -> Placement:
+    try:
+        return Placement.objects.select_related(
+            "program", "assessment__patient", "recommendation", "submitted_by", "reviewer"
+        ).get(pk=pk, program_id__in=supervised_program_ids(user))
+    except Placement.DoesNotExist:
+        raise Http404("No such placement.") from None
+
+
+def placement_get_for_user(*, user, pk: int) -> Placement:
+    """A placement the user may read: clinicians and supervisors of its program."""
+    ids = program_ids_for_user(user=user, roles=(Role.CLINICIAN, Role.SUPERVISOR))
+    try:
+        return Placement.objects.select_related(
+            "program", "assessment__patient", "recommendation", "submitted_by", "reviewer"
+        ).get(pk=pk, program_id__in=ids)
+    except Placement.DoesNotExist:
+        raise Http404("No such placement.") from None
+
+
+def placement_context(placement: Placement) -> dict:
+    """Everything the review page and the PDF show about one placement."""
+    from placement.explain import explain
+
+    assessment = placement.assessment
+    rs = engine_rule_set(placement.recommendation.rule_set)
+    explanation = explain(placement.recommendation, assessment)
+    adolescent = explanation.adolescent
+
+    def name(code: str) -> str:
+        if not code:
+            return ""
+        try:
+            return f"{code} {rs.level(code).display_name(adolescent)}"
+        except KeyError:
+            return code
+
+    signature = getattr(placement, "signature", None) if placement.pk else None
+    return {
+        "placement": placement,
+        "assessment": assessment,
+        "patient": assessment.patient,
+        "explanation": explanation,
+        "level_names": {
+            "indicated": name(placement.indicated_level),
+            "indicated_wm": name(placement.indicated_withdrawal_level),
+            "provided": name(placement.provided_level),
+            "provided_wm": name(placement.provided_withdrawal_level),
+            "authorized": name(placement.authorized_level),
+            "override": name(placement.override_level),
+            "override_wm": name(placement.override_withdrawal_level),
+            "final": name(placement.final_level),
+            "final_wm": name(placement.final_withdrawal_level),
+        },
+        "events": list(placement.events.select_related("actor")),
+        "signature": signature,
+        "previous_placement": previous_signed_placement(placement),
+        "generated_at": timezone.now(),
+    }
+
+
+def previous_signed_placement(placement: Placement) -> Placement | None:
+    return (
+        Placement.objects.filter(
+            assessment__patient_id=placement.assessment.patient_id, status=PlacementStatus.SIGNED
+        )
+        .exclude(assessment_id=placement.assessment_id)
+        .filter(decided_at__lte=placement.submitted_at)
+        .select_related("recommendation")
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def patient_timeline(*, patient) -> dict:
+    """The patient's assessments (newest first) with their placements, and the series the
+    chart draws: the signed level of care and the six confirmed ratings over time."""
+    assessments = list(
+        Assessment.objects.filter(patient=patient)
+        .select_related("created_by", "rule_set")
+        .prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.select_related("reviewer", "recommendation").order_by(
+                    "round"
+                ),
+            ),
+            Prefetch("recommendations", queryset=Recommendation.objects.order_by("-id")),
+        )
+        .order_by("-assessment_date", "-id")
+    )
+    series = {"dates": [], "levels": [], "level_codes": [], "ratings": {}}
+    for a in reversed(assessments):
+        signed = [p for p in a.placements.all() if p.status == PlacementStatus.SIGNED]
+        if not signed:
+            continue
+        p = signed[-1]
+        rs = engine_rule_set(a.rule_set)
+        series["dates"].append(a.assessment_date.isoformat())
+        series["level_codes"].append(p.final_level)
+        series["levels"].append(rs.level(p.final_level).rank)
+        for code, rating in p.recommendation.ratings.items():
+            series["ratings"].setdefault(code, []).append(rating)
+    level_axis = []
+    if assessments:
+        rs = engine_rule_set(assessments[0].rule_set)
+        level_axis = [lv.code for lv in rs.levels_of(rs.primary_track)]
+    return {
+        "assessments": assessments,
+        "drafts": [
+            a
+            for a in assessments
+            if a.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+        ],
+        "series": series,
+        "level_axis": level_axis,
+    }
+
+
+def returned_for_clinician(*, user) -> QuerySet[Placement]:
+    """Placements returned to this clinician and not yet resubmitted."""
+    return (
+        Placement.objects.filter(
+            submitted_by=user,
+            status=PlacementStatus.RETURNED,
+            assessment__status=AssessmentStatus.RETURNED,
+            program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
+        )
+        .select_related("assessment__patient", "reviewer")
+        .order_by("-decided_at")
+    )
+
+
+def reviews_due_for_clinician(*, user, within_days: int = 7) -> QuerySet[Placement]:
+    """Signed placements in the clinician's programs whose next review falls within
+    ``within_days`` (or is past), for patients not reassessed since."""
+    horizon = timezone.localdate() + timedelta(days=within_days)
+    return (
+        Placement.objects.filter(
+            status=PlacementStatus.SIGNED,
+            next_review_date__lte=horizon,
+            program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
+        )
+        .exclude(assessment__patient__assessments__created_at__gt=F("decided_at"))
+        .select_related("assessment__patient")
+        .order_by("next_review_date")
+    )
+
+
+def recently_signed_for_clinician(*, user, days: int = 14) -> QuerySet[Placement]:
+    return (
+        Placement.objects.filter(
+            submitted_by=user,
+            status=PlacementStatus.SIGNED,
+            decided_at__gte=timezone.now() - timedelta(days=days),
+        )
+        .select_related("assessment__patient", "reviewer")
+        .order_by("-decided_at")
+    )
+
+
+def overdue_counts_by_supervisor():
+    """(supervisor, number of overdue open placements in their programs) for each supervisor
+    with at least one."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import Membership
+
+    programs = {p.pk: p for p in Program.objects.all()}
+    overdue_by_program = dict(
+        Placement.objects.filter(status__in=OPEN)
+        .filter(_overdue_q(programs.values()))
+        .values("program_id")
+        .annotate(n=Count("pk"))
+        .values_list("program_id", "n")
+    )
+    if not overdue_by_program:
+        return []
+    totals: dict[int, int] = {}
+    for user_id, program_id in Membership.objects.filter(
+        role=Role.SUPERVISOR, program_id__in=overdue_by_program
+    ).values_list("user_id", "program_id"):
+        totals[user_id] = totals.get(user_id, 0) + overdue_by_program[program_id]
+    users = get_user_model().objects.filter(pk__in=totals, is_active=True)
+    return [(u, totals[u.pk]) for u in users]
