@@ -258,6 +258,9 @@ def assessment_step(request, pk, step):
         if valid and current.dimension is not None:
             suggested, _, _ = assessment_suggestions(assessment=assessment, override=form.answers())
             suggested_rating = suggested.get(current.code)
+            if _rating_follows_suggestion(request.POST) and suggested_rating is not None:
+                # The clinician left the pre-selected suggestion alone: it follows the answers.
+                form.cleaned_data["rating"] = suggested_rating
             form.check_justification(suggested_rating)
             valid = not form.errors
         if valid:
@@ -305,6 +308,12 @@ def assessment_step(request, pk, step):
             return redirect("login")
         return _render_step(request, assessment, rs, current, form, substances, status=400)
     return _render_step(request, assessment, rs, current, form, substances)
+
+
+def _rating_follows_suggestion(post) -> bool:
+    """True when the rating on screen was the suggestion and the clinician did not change it
+    (without JavaScript too: the posted rating equals the one the page was rendered with)."""
+    return post.get("rating_follows") == "1" and post.get("rating") == post.get("rating_initial")
 
 
 def _render_step(request, assessment, rs, step, form, substances, status=200):

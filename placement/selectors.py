@@ -196,8 +196,20 @@ def patient_timeline(*, patient) -> dict:
     if assessments:
         rs = engine_rule_set(assessments[0].rule_set)
         level_axis = [lv.code for lv in rs.levels_of(rs.primary_track)]
+    rows = []
+    for a in assessments:
+        placements = list(a.placements.all())
+        recommendations = list(a.recommendations.all())
+        rows.append(
+            {
+                "a": a,
+                "rec": recommendations[0] if recommendations else None,
+                "placement": placements[-1] if placements else None,
+            }
+        )
     return {
         "assessments": assessments,
+        "rows": rows,
         "drafts": [
             a
             for a in assessments

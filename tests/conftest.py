@@ -1,6 +1,7 @@
 """Shared fixtures: the cast of users (two clinicians in different programs, a supervisor, a
 rule admin, a superuser, an outsider), the browser, and a real Celery worker."""
 
+import importlib
 import os
 
 import pytest
@@ -28,6 +29,25 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         f"stepwise: tests used database vendor '{connection.vendor}' "
         f"({settings.DATABASES['default']['ENGINE']})"
     )
+
+
+@pytest.fixture(autouse=True)
+def _default_rule_set_after_flush(request):
+    """Transactional tests flush every table afterwards, including the rows the data
+    migration seeded. Put the default rule set back for the next one."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from placement.loader import clear_cache
+    from placement.models import RuleSet
+
+    if not RuleSet.objects.filter(name="asam3-default", version=1).exists():
+        seed = importlib.import_module("placement.migrations.0002_default_rule_set").seed
+        seed(apps, None)
+        clear_cache()
 
 
 @pytest.fixture

@@ -103,3 +103,42 @@ def step_post(step: str, answers: dict, *, version: int, rating=None, action="ne
         )
     data.update(extra)
     return data
+
+
+def make_assessment(clinician, patient, *, answers=None, ratings=None, kind="initial", date=None):
+    """A completed assessment (every step saved through the services) with its
+    recommendation computed."""
+    from intake.services import assessment_save_step, assessment_start
+    from placement.services.recommendations import recommendation_compute
+
+    answers = answers or MODERATE_ANSWERS
+    ratings = {**MODERATE_SUGGESTED, **(ratings or {})}
+    assessment = assessment_start(
+        user=clinician,
+        patient=patient,
+        kind=kind,
+        assessment_date=date or datetime.date.today(),
+    )
+    for step, values in answers.items():
+        assessment = assessment_save_step(
+            user=clinician,
+            assessment_id=assessment.pk,
+            version=assessment.version,
+            step=step,
+            answers=values,
+            rating=ratings.get(step) if step != "substances" else None,
+        )
+    recommendation_compute(assessment=assessment, user=clinician)
+    return assessment
+
+
+def make_submitted(clinician, patient, *, decision=None, **kwargs):
+    from placement.services.recommendations import placement_submit
+
+    assessment = make_assessment(clinician, patient, **kwargs)
+    rec = assessment.recommendations.first()
+    decision = decision or {
+        "provided_level": rec.level,
+        "provided_withdrawal_level": rec.withdrawal_level,
+    }
+    return placement_submit(assessment=assessment, user=clinician, decision=decision)

@@ -81,6 +81,8 @@
   document.addEventListener("change", function (evt) {
     if (evt.target.name === "rating" && evt.target.form) {
       evt.target.form.dataset.ratingTouched = "1";
+      var follows = document.getElementById("rating-follows");
+      if (follows) { follows.value = "0"; }
     }
   });
   document.body.addEventListener("htmx:afterSwap", function (evt) {

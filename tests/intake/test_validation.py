@@ -1,0 +1,77 @@
+"""Every validation error the intake promises: a field-level message, nothing half-saved."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from tests.intake.conftest import save_step, start
+
+pytestmark = pytest.mark.django_db
+
+TOMORROW = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("step", "answers", "message"),
+    [
+        ("D1", {"ciwa_ar_score": 68}, "less than or equal to 67"),
+        ("D1", {"ciwa_ar_score": -1}, "greater than or equal to 0"),
+        ("D1", {"cows_score": 49}, "less than or equal to 48"),
+        ("D1", {"ciwa_ar_score": "twelve"}, "Enter a whole number"),
+        ("D5", {"craving_0_10": 11, "coping_skills": "good"}, "less than or equal to 10"),
+        ("D6", {"housing": "castle"}, "Select a valid choice"),
+    ],
+)
+def test_out_of_range_answers_are_refused(clinician_client, patient_a, step, answers, message):
+    assessment = start(clinician_client, patient_a)
+    before = assessment.version
+    response = save_step(clinician_client, assessment, step, answers, rating=0)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assessment.refresh_from_db()
+    assert (assessment.version, assessment.answers) == (before, {})
+
+
+def test_over_long_notes_are_refused(clinician_client, patient_a):
+    assessment = start(clinician_client, patient_a)
+    response = save_step(
+        clinician_client, assessment, "D1", {"ciwa_ar_score": 3}, rating=1, notes="x" * 5001
+    )
+    assert response.status_code == 400
+    assert "at most 5000 characters" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.notes == {}
+
+
+def test_future_last_use_is_refused(clinician_client, patient_a):
+    assessment = start(clinician_client, patient_a)
+    response = save_step(
+        clinician_client, assessment, "substances", {"dsm5_criteria_count": 3},
+        **{"substances-0-substance": "alcohol", "substances-0-last_use": TOMORROW,
+           "substances-0-route": "oral", "substances-0-frequency": "daily"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.substances == [] and assessment.answers == {}
+
+
+def test_future_assessment_date_is_refused(clinician_client, patient_a):
+    response = clinician_client.post(
+        reverse("intake:assessment_create", args=[patient_a.pk]),
+        {"kind": "initial", "assessment_date": TOMORROW},
+    )
+    assert response.status_code == 400
+    assert "cannot be in the future" in response.content.decode()
+    assert not patient_a.assessments.exists()
+
+
+def test_assessment_date_before_birth_is_refused(clinician_client, patient_a):
+    response = clinician_client.post(
+        reverse("intake:assessment_create", args=[patient_a.pk]),
+        {"kind": "initial", "assessment_date": "1980-01-01"},
+    )
+    assert response.status_code == 400
+    assert "before the patient&#x27;s date of birth" in response.content.decode()
+    assert not patient_a.assessments.exists()
