@@ -37,6 +37,7 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = login_url
                     return response
                 return redirect(login_url)
-            if not request.headers.get(BACKGROUND_HEADER):
+            # Record activity (at most every 30 s, to spare a session write per request).
+            if not request.headers.get(BACKGROUND_HEADER) and (last is None or now - last > 30):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

@@ -27,10 +27,15 @@ def program_ids_for_user(*, user, roles: tuple[str, ...] | None = None) -> list[
     """Ids of the programs where ``user`` holds one of ``roles`` (any role when None)."""
     if not user.is_authenticated:
         return []
-    qs = Membership.objects.filter(user=user)
-    if roles is not None:
-        qs = qs.filter(role__in=roles)
-    return sorted(set(qs.values_list("program_id", flat=True)))
+    # Memoised on the user object, which lives for one request.
+    cache = user.__dict__.setdefault("_stepwise_program_ids", {})
+    key = None if roles is None else tuple(sorted(str(r) for r in roles))
+    if key not in cache:
+        qs = Membership.objects.filter(user=user)
+        if roles is not None:
+            qs = qs.filter(role__in=roles)
+        cache[key] = sorted(set(qs.values_list("program_id", flat=True)))
+    return list(cache[key])
 
 
 def programs_for_user(*, user, roles: tuple[str, ...] | None = None) -> QuerySet[Program]:

@@ -15,6 +15,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{ROOT / 'benchmarks' / 'bench.sqlite3'}")
 os.environ["DJANGO_DEBUG"] = "False"
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 
 def database_url(settings_dict) -> str:
@@ -66,7 +67,9 @@ def main() -> None:
 
 
 def _database_benchmarks() -> list:
-    return []
+    from benchmarks import review_queue, wizard
+
+    return [wizard, review_queue]
 
 
 if __name__ == "__main__":

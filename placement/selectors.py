@@ -65,7 +65,7 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
         qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(hours=filters.waiting_hours))
     if filters.overdue:
         qs = qs.filter(_overdue_q(Program.objects.filter(pk__in=program_ids)))
-    return qs.select_related("program", "submitted_by", "reviewer", "assessment").order_by(
+    return qs.select_related("program", "submitted_by", "reviewer", "assessment__patient").order_by(
         "-emergency", "-indicated_rank", "submitted_at", "pk"
     )
 

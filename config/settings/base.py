@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -195,6 +196,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast when the broker is down: the database row is the truth and the sweeper re-sends.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    # Re-send background work a placement still needs (notifications, PDFs).
+    "sweep-work": {"task": "placement.sweep_work", "schedule": 60.0},
+    # Each morning: overdue-review digest to supervisors.
+    "overdue-digest": {"task": "placement.overdue_digest", "schedule": crontab(hour=7, minute=0)},
+}
+# Publishing gives up quickly when the broker is down (the sweeper sends it later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Email ----------------------------------------------------------------------------------

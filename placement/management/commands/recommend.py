@@ -67,6 +67,7 @@ def recommend_case(rs, case, where: str, cache: dict) -> dict:
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # start fast: this command only reads rule sets
     help = "Recommend a level of care for JSON cases (a file, or - for standard input)."
 
     def add_arguments(self, parser):
