@@ -28,5 +28,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("intake.urls")),
     path("", include("placement.urls")),
+    path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,10 +5,12 @@ address, filled in by auditlog's middleware)."""
 from auditlog.registry import auditlog
 from auditlog.signals import accessed
 
-from .models import Assessment, Patient
+from .models import Assessment, Consent, Disclosure, Patient
 
 auditlog.register(Patient)
 auditlog.register(Assessment)
+auditlog.register(Consent)
+auditlog.register(Disclosure)
 
 
 def record_access(instance) -> None:

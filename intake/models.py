@@ -39,6 +39,9 @@ class Patient(models.Model):
         # Used in admin and audit entries: the record number, never the name.
         return f"Patient {self.pk} (MRN {self.mrn})"
 
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.pk}
+
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -97,6 +100,95 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"Assessment {self.pk} ({self.get_kind_display()}, {self.assessment_date})"
 
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.patient_id}
+
     @property
     def editable(self) -> bool:
         return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+
+class ConsentScope(models.TextChoices):
+    PLACEMENT = "placement", "Level-of-care placements"
+    ASSESSMENT = "assessment", "Assessments and placements"
+    ALL = "all", "All substance use disorder treatment records"
+
+
+SCOPE_COVERS = {
+    ConsentScope.PLACEMENT: {ConsentScope.PLACEMENT},
+    ConsentScope.ASSESSMENT: {ConsentScope.PLACEMENT, ConsentScope.ASSESSMENT},
+    ConsentScope.ALL: {ConsentScope.PLACEMENT, ConsentScope.ASSESSMENT, ConsentScope.ALL},
+}
+
+
+class Consent(models.Model):
+    """A patient's written consent to disclose Part 2 records: to whom, for what purpose,
+    which information, until when. Revocation is recorded, never deleted."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="consents")
+    recipient = models.CharField(
+        max_length=200, help_text="The person or organisation that may receive the records."
+    )
+    purpose = models.CharField(max_length=300)
+    scope = models.CharField("what may be disclosed", max_length=12, choices=ConsentScope.choices)
+    signed_on = models.DateField("signed by the patient on")
+    expires_on = models.DateField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Consent {self.pk} (patient {self.patient_id})"
+
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.patient_id}
+
+    def is_active(self, on) -> bool:
+        return self.revoked_at is None and self.signed_on <= on <= self.expires_on
+
+    def covers(self, scope: str, on) -> bool:
+        return self.is_active(on) and scope in SCOPE_COVERS[ConsentScope(self.scope)]
+
+
+class Disclosure(models.Model):
+    """A record disclosed outside the program under a consent: the accounting of disclosures.
+    Append-only."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="disclosures")
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
+    placement = models.ForeignKey(
+        "placement.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(max_length=200)
+    recipient = models.CharField(max_length=200)
+    purpose = models.CharField(max_length=300)
+    method = models.CharField(max_length=60)
+    disclosed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    disclosed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-disclosed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Disclosure {self.pk} (patient {self.patient_id})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Disclosures are recorded once and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Disclosures are never deleted.")
+
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.patient_id}

@@ -18,4 +18,7 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/recommendation/", views.recommendation, name="recommendation"),
     path("assessments/<int:pk>/handout/", views.handout, name="handout"),
+    path("patients/<int:pk>/consents/", views.consents, name="consents"),
+    path("consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
+    path("patients/<int:pk>/disclosures/", views.disclosures, name="disclosures"),
 ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
@@ -52,7 +54,7 @@ def _require_clinical_role(user) -> None:
         user_has_role(user=user, role=Role.CLINICIAN)
         or user_has_role(user=user, role=Role.SUPERVISOR)
     ):
-        raise Http404
+        raise PermissionDenied("Patient records are for clinicians and supervisors.")
 
 
 # -- patients --------------------------------------------------------------------------------
@@ -81,7 +83,7 @@ def patient_list(request):
 def patient_create(request):
     programs = programs_for_user(user=request.user, roles=(Role.CLINICIAN,))
     if not programs.exists():
-        raise Http404
+        raise PermissionDenied("Only clinicians register patients.")
     form = PatientForm(request.POST or None, programs=programs)
     if request.method == "POST" and form.is_valid():
         data = {
@@ -504,3 +506,73 @@ def handout(request, pk):
 
 
 __all__ = ["HttpResponse"]
+
+
+# -- 42 CFR Part 2: consents and disclosures -------------------------------------------------
+
+
+def consents(request, pk):
+    """A patient's consents; clinicians of the program record new ones."""
+    from .consents import ConsentForm, consent_record
+
+    patient = patient_get_for_user(user=request.user, pk=pk)
+    can_edit = _is_clinician_of(request.user, patient)
+    form = ConsentForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404
+        if form.is_valid():
+            consent_record(patient=patient, user=request.user, data=form.cleaned_data)
+            messages.success(request, "Consent recorded.")
+            return redirect("intake:consents", pk=pk)
+    audit.record_access(patient)
+    return render(
+        request,
+        "intake/consents.html",
+        {
+            "patient": patient,
+            "consents": patient.consents.select_related("created_by", "revoked_by"),
+            "form": form,
+            "today": timezone.localdate(),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@require_POST
+def consent_revoke(request, pk):
+    from .consents import consent_revoke as revoke
+    from .models import Consent
+
+    consent = Consent.objects.filter(pk=pk).select_related("patient").first()
+    if consent is None or not _is_clinician_of(request.user, consent.patient):
+        raise Http404
+    revoke(consent=consent, user=request.user)
+    messages.success(request, "Consent revoked: it no longer covers any disclosure.")
+    return redirect("intake:consents", pk=consent.patient_id)
+
+
+def disclosures(request, pk):
+    """The accounting of disclosures for the last three years."""
+    from .consents import ACCOUNTING_YEARS, accounting_of_disclosures
+
+    patient = patient_get_for_user(user=request.user, pk=pk)
+    audit.record_access(patient)
+    return render(
+        request,
+        "intake/disclosures.html",
+        {
+            "patient": patient,
+            "disclosures": accounting_of_disclosures(patient=patient),
+            "years": ACCOUNTING_YEARS,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _is_clinician_of(user, patient) -> bool:
+    try:
+        patient_get_for_user(user=user, pk=patient.pk, edit=True)
+    except Http404:
+        return False
+    return True

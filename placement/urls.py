@@ -31,4 +31,5 @@ urlpatterns = [
         name="review_override",
     ),
     path("placements/<int:pk>/pdf/", views.placement_pdf, name="placement_pdf"),
+    path("placements/<int:pk>/disclose/", views.placement_disclose, name="placement_disclose"),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,7 +43,7 @@ PAGE_SIZE = 25
 
 def _require_supervisor(user) -> None:
     if not user_has_role(user=user, role=Role.SUPERVISOR):
-        raise Http404
+        raise PermissionDenied("The review queue is for supervisors.")
 
 
 def _int(value) -> int | None:
@@ -242,3 +243,47 @@ def placement_pdf(request, pk):
     response["Content-Disposition"] = f'attachment; filename="placement-{placement.pk}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def placement_disclose(request, pk):
+    """Disclose a signed placement's PDF to a recipient under a consent: the consent is chosen,
+    the disclosure is recorded, and the PDF names the recipient and carries the Part 2 notice."""
+    from django.template.loader import render_to_string
+
+    from intake.consents import DisclosureForm, disclosure_record
+    from intake.models import ConsentScope
+    from placement.services.documents import render_html_pdf
+
+    placement = placement_get_for_user(user=request.user, pk=pk)
+    if placement.status != PlacementStatus.SIGNED:
+        raise Http404
+    patient = placement.assessment.patient
+    form = DisclosureForm(request.POST or None, patient=patient, scope=ConsentScope.PLACEMENT)
+    if request.method == "POST" and form.is_valid():
+        try:
+            disclosure = disclosure_record(
+                consent=form.cleaned_data["consent"],
+                user=request.user,
+                what=f"Level-of-care placement {placement.pk} (PDF)",
+                method="PDF download",
+                placement=placement,
+                scope=ConsentScope.PLACEMENT,
+            )
+        except ValidationError as exc:
+            form.add_error("consent", exc)
+        else:
+            context = {**placement_context(placement), "disclosure": disclosure}
+            pdf = render_html_pdf(render_to_string("pdf/placement.html", context))
+            audit.record_access(placement)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="placement-{placement.pk}-disclosure-{disclosure.pk}.pdf"'
+            )
+            response["Cache-Control"] = "no-store"
+            return response
+    return render(
+        request,
+        "placement/disclose.html",
+        {"placement": placement, "patient": patient, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -117,3 +117,12 @@ class CSRFClient(Client):
 @pytest.fixture
 def client():
     return CSRFClient()
+
+
+@pytest.fixture
+def patient_a(program_a):
+    import datetime
+
+    from tests.factories import PatientFactory
+
+    return PatientFactory(program=program_a, date_of_birth=datetime.date(1982, 7, 9))

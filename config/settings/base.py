@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "accounts",
     "intake",
     "placement",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.twofactor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -130,6 +132,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its log lines carry usernames; ours never do
+
+# Two-factor sign-in is required of supervisors and administrators (and of clinicians where
+# their program says so). Off only for local development (config/settings/local.py).
+STEPWISE_ENFORCE_2FA = env.bool("STEPWISE_ENFORCE_2FA", default=True)
+OTP_TOTP_ISSUER = "Stepwise"
 
 # Automatic sign-out after this many seconds without user activity (HIPAA automatic logoff).
 STEPWISE_IDLE_TIMEOUT_S = env.int("STEPWISE_IDLE_TIMEOUT_S", default=15 * 60)

@@ -9,3 +9,6 @@ STEPWISE_ENVIRONMENT = "local"
 
 # Look files up on each request: nothing is collected in local.
 WHITENOISE_AUTOREFRESH = True
+
+# Demo users sign in with a password only; set STEPWISE_ENFORCE_2FA=True to try two-factor.
+STEPWISE_ENFORCE_2FA = env.bool("STEPWISE_ENFORCE_2FA", default=False)

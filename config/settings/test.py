@@ -17,3 +17,6 @@ LOGGING["root"]["level"] = "WARNING"
 
 # Look files up on each request: nothing is collected in test.
 WHITENOISE_AUTOREFRESH = True
+
+# Tests that exercise two-factor sign-in turn it on themselves.
+STEPWISE_ENFORCE_2FA = env.bool("STEPWISE_ENFORCE_2FA", default=False)

@@ -49,6 +49,9 @@ class Recommendation(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableRecordError("A recommendation is never deleted.")
 
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.assessment.patient_id}
+
     @property
     def emergency(self) -> bool:
         return "EMERGENCY" in self.modifiers
@@ -159,6 +162,9 @@ class Placement(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableRecordError("Placements are never deleted.")
 
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.assessment.patient_id}
+
 
 class ReviewAction(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
@@ -215,6 +221,9 @@ class Signature(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableRecordError("A signature is never deleted.")
+
+    def get_additional_data(self) -> dict:
+        return {"patient_id": self.placement.assessment.patient_id}
 
 
 class WorkKind(models.TextChoices):

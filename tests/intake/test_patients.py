@@ -111,7 +111,7 @@ def test_supervisor_sees_patients_but_cannot_register_or_assess(client, supervis
     patient = PatientFactory(program=program_a)
     client.force_login(supervisor_a)
     assert client.get(reverse("intake:patient_detail", args=[patient.pk])).status_code == 200
-    assert client.get(reverse("intake:patient_create")).status_code == 404
+    assert client.get(reverse("intake:patient_create")).status_code == 403
     response = client.post(
         reverse("intake:assessment_create", args=[patient.pk]),
         {"kind": "initial", "assessment_date": datetime.date.today().isoformat()},
