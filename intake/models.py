@@ -36,8 +36,8 @@ class Patient(models.Model):
         ]
 
     def __str__(self) -> str:
-        # Used in admin and audit entries: the record number, never the name.
-        return f"Patient {self.pk} (MRN {self.mrn})"
+        # Shown in admin, audit entries and any debug output: an id, never a name or MRN.
+        return f"Patient {self.pk}"
 
     def get_additional_data(self) -> dict:
         return {"patient_id": self.pk}

@@ -56,15 +56,19 @@
       token.type = "hidden"; token.name = "csrfmiddlewaretoken"; token.value = csrf;
       out.appendChild(token); document.body.appendChild(out); out.submit();
     };
+    // Warn a minute before (or half-way, for very short timeouts); leave a margin to save.
+    var warnAfterS = timeoutS - Math.min(60, timeoutS / 2);
+    var signOutAfterS = timeoutS - Math.min(5, timeoutS / 4);
+    var tickMs = Math.min(5, timeoutS / 8) * 1000;
     window.setInterval(function () {
       var idleS = (Date.now() - Math.max(lastServerContact, lastActivity)) / 1000;
       var sinceServerS = (Date.now() - lastServerContact) / 1000;
-      if (sinceServerS >= timeoutS - 5 && idleS >= timeoutS - 5) { signOut(); return; }
-      if (!warned && sinceServerS >= timeoutS - 60 && idleS >= timeoutS - 60) {
+      if (sinceServerS >= signOutAfterS && idleS >= signOutAfterS) { signOut(); return; }
+      if (!warned && sinceServerS >= warnAfterS && idleS >= warnAfterS) {
         warned = true;
         if (modal) { modal.show(); }
       }
-    }, 5000);
+    }, tickMs);
   }
 
   /* ---- Confirm dialogs for destructive buttons (no inline onclick under the CSP) ---------- */
