@@ -44,7 +44,9 @@ def impact_start(*, rule_set: RuleSet, user) -> ImpactJob:
         impact_run(job_id=job.pk)
         job.refresh_from_db()
     else:
-        impact_run_task.delay_on_commit(job.pk)
+        from placement.services.work import enqueue_on_commit
+
+        enqueue_on_commit(impact_run_task, job.pk)
     return job
 
 

@@ -126,3 +126,12 @@ def patient_a(program_a):
     from tests.factories import PatientFactory
 
     return PatientFactory(program=program_a, date_of_birth=datetime.date(1982, 7, 9))
+
+
+@pytest.fixture
+def in_process_tasks(monkeypatch):
+    """Run Celery tasks in-process even when CELERY_BROKER_URL names a real broker (CI), for
+    tests that check what the tasks did rather than how they travelled."""
+    from config.celery import app as celery_app
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)

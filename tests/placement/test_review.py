@@ -13,7 +13,7 @@ from placement.models import ImmutableRecordError, Placement, Signature
 from placement.services.reviews import ClaimConflict, ReviewError, review_claim
 from tests.factories import PASSWORD, PatientFactory, make_submitted, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
 
 
 def claim(client, placement):

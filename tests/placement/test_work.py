@@ -13,20 +13,23 @@ from placement.services.work import work_run, work_sweep
 from placement.tasks import overdue_digest, run_work_item
 from tests.factories import PatientFactory, make_submitted
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
 
 
 @pytest.fixture
 def broker_down(monkeypatch):
+    """Enqueueing fails as with an unreachable broker; calling the result brings it back."""
+    working = run_work_item.delay
+
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     monkeypatch.setattr(run_work_item, "delay", refuse)
+    return lambda: monkeypatch.setattr(run_work_item, "delay", working)
 
 
 def test_submission_succeeds_with_the_broker_down_and_the_sweeper_catches_up(
-    clinician_a, supervisor_a, patient_a, django_capture_on_commit_callbacks, monkeypatch,
-    broker_down,
+    clinician_a, supervisor_a, patient_a, django_capture_on_commit_callbacks, broker_down,
 ):  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
         placement = make_submitted(clinician_a, patient_a)
@@ -34,7 +37,7 @@ def test_submission_succeeds_with_the_broker_down_and_the_sweeper_catches_up(
     item = WorkItem.objects.get(placement=placement)
     assert item.done_at is None and mail.outbox == []
     assert work_sweep(older_than_s=0) == 0  # still down: nothing sent, nothing lost
-    monkeypatch.undo()  # the broker is back
+    broker_down()  # the broker is back
     assert work_sweep(older_than_s=0) == 1
     item.refresh_from_db()
     assert item.done_at is not None

@@ -147,3 +147,20 @@ def test_two_supervisors_approving_at_once_make_exactly_one_signature(
         t.join(30)
     assert sorted(results) == ["ClaimConflict", "signed"]
     assert Signature.objects.filter(placement=placement).count() == 1
+
+
+def test_a_large_impact_preview_runs_on_the_worker(
+    celery_worker_process, clinician_a, rule_admin, program_a, settings
+):
+    from placement.impact import impact_start
+    from placement.models import ImpactJob, RuleSet
+    from placement.services import rule_set_clone
+    from tests.factories import make_assessment
+
+    settings.STEPWISE_IMPACT_SYNC_LIMIT = 0
+    make_assessment(clinician_a, PatientFactory(program=program_a))
+    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
+    job = impact_start(rule_set=draft, user=rule_admin)
+    assert job.status == "pending"
+    assert wait_for(lambda: ImpactJob.objects.get(pk=job.pk).status == "done")
+    assert ImpactJob.objects.get(pk=job.pk).result["cases"] == 1
