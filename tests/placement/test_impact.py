@@ -16,9 +16,14 @@ def stored(clinician_a, program_a):
     """Three assessments: two with D6 = 2 (asks 2.1 through T-D6-2), one without."""
     from tests.factories import MODERATE_ANSWERS
 
-    calm = {**MODERATE_ANSWERS, "D1": {"ciwa_ar_score": 0}, "D3": {"suicide_risk": "none",
-            "psychiatric_symptoms": "none"}, "D4": {"stage_of_change": "action"},
-            "D5": {"craving_0_10": 1, "coping_skills": "good"}, "D6": {"housing": "unstable"}}  # fmt: skip
+    calm = {
+        **MODERATE_ANSWERS,
+        "D1": {"ciwa_ar_score": 0},
+        "D3": {"suicide_risk": "none", "psychiatric_symptoms": "none"},
+        "D4": {"stage_of_change": "action"},
+        "D5": {"craving_0_10": 1, "coping_skills": "good"},
+        "D6": {"housing": "unstable"},
+    }
     ratings = {"D1": 0, "D2": 1, "D3": 0, "D4": 0, "D5": 0, "D6": 2}
     for _ in range(2):
         make_assessment(
