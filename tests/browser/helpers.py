@@ -18,4 +18,7 @@ def sign_in(page, live_server, username, password=PASSWORD, next_path="/"):
 
 
 def sign_out(page):
+    toggler = page.get_by_role("button", name="Show navigation")
+    if toggler.is_visible():  # narrow screens fold the navigation away
+        toggler.click()
     page.get_by_role("button", name="Sign out").click()
