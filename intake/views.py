@@ -176,11 +176,7 @@ def assessment_detail(request, pk):
 
 
 def _can_edit(user, assessment) -> bool:
-    try:
-        assessment_get_for_user(user=user, pk=assessment.pk, edit=True)
-    except Http404:
-        return False
-    return True
+    return _is_clinician_of(user, assessment.patient)
 
 
 def _step_view(assessment, rs) -> list[dict]:

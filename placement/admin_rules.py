@@ -516,16 +516,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         "created_at",
         "created_by",
     ]
-    fields = [
-        "name",
-        "edition",
-        "version",
-        "notes",
-        "primary_track",
-        "withdrawal_track",
-        "adolescent_flag",
-        *readonly_fields,
-    ]
+    fields = [*RuleSet.CONTENT_FIELDS, *readonly_fields]
     inlines = [
         DimensionInline,
         LevelInline,

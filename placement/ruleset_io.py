@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from placement.rules.serialize import FORMAT
+from placement.rules.serialize import FORMAT, flag_data, level_data, modifier_data
 
 _INT = re.compile(r"-?\d+")
 
@@ -118,29 +118,9 @@ def rule_set_to_data(rule_set) -> dict:
             }
             for d in rule_set.dimensions.order_by("order", "id")
         ],
-        "levels": [
-            {
-                "code": lv.code,
-                "track": lv.track,
-                "rank": lv.rank,
-                "name": lv.name,
-                "adolescent_name": lv.adolescent_name,
-                "population": lv.population,
-                "setting": lv.setting,
-                "hours_adult": lv.hours_adult,
-                "hours_adolescent": lv.hours_adolescent,
-                "suits": lv.suits,
-                "review_days": lv.review_days,
-            }
-            for lv in rule_set.levels.order_by("id")
-        ],
-        "flags": [
-            {"code": f.code, "description": f.description} for f in rule_set.flags.order_by("id")
-        ],
-        "modifiers": [
-            {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
-            for m in rule_set.modifiers.order_by("id")
-        ],
+        "levels": [level_data(lv) for lv in rule_set.levels.order_by("id")],
+        "flags": [flag_data(f) for f in rule_set.flags.order_by("id")],
+        "modifiers": [modifier_data(m) for m in rule_set.modifiers.order_by("id")],
         "questions": [
             {
                 "code": q.code,

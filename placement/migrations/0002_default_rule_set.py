@@ -14,15 +14,20 @@ DATA = Path(__file__).parent / "data" / "asam3-default-v1.yaml"
 def seed(apps, schema_editor):
     from placement.rules.serialize import from_data
     from placement.rules.validate import problems
+    from placement.rules.verify import verify
     from placement.ruleset_io import write_rule_set_rows
 
     RuleSet = apps.get_model("placement", "RuleSet")
     if RuleSet.objects.filter(name="asam3-default", version=1).exists():
         return
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
-    found = problems(from_data(data, version=1))
+    engine = from_data(data, version=1)
+    found = problems(engine)
     if found:
         raise RuntimeError("The default rule set is invalid: " + "; ".join(found))
+    report = verify(engine)
+    if not report.ok:
+        raise RuntimeError("The default rule set fails verification: " + report.examples[0].text)
     rule_set = RuleSet.objects.create(
         name=data["name"],
         edition=data["edition"],
@@ -40,8 +45,11 @@ def seed(apps, schema_editor):
         }
     )
     write_rule_set_rows(data, rule_set, models=models)
+    now = timezone.now()
     rule_set.status = "published"
-    rule_set.published_at = timezone.now()
+    rule_set.published_at = now
+    rule_set.verified_at = now
+    rule_set.verification = {"ok": True, **report.as_dict()}
     rule_set.save()
 
 

@@ -95,10 +95,9 @@ class RuleSet(models.Model):
         return self.status == RuleSetStatus.DRAFT
 
 
-class RuleSetRow(models.Model):
-    """A row that belongs to a rule set; refuses changes once the set is no longer a draft."""
-
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="%(class)ss")
+class DraftOnlyRow(models.Model):
+    """A row of a rule set's content: saving or deleting it is refused once the rule set is no
+    longer a draft. Subclasses say how to find their rule set's status."""
 
     class Meta:
         abstract = True
@@ -111,14 +110,23 @@ class RuleSetRow(models.Model):
         self._check_draft()
         return super().delete(*args, **kwargs)
 
+    def rule_set_status(self) -> str | None:
+        raise NotImplementedError
+
     def _check_draft(self) -> None:
-        status = (
-            RuleSet.objects.filter(pk=self.rule_set_id).values_list("status", flat=True).first()
-        )
+        status = self.rule_set_status()
         if status is not None and status != RuleSetStatus.DRAFT:
-            raise ImmutableRuleSetError(
-                f"Rule set {self.rule_set_id} is {status}; edit a draft copy instead."
-            )
+            raise ImmutableRuleSetError(f"This rule set is {status}; edit a draft copy instead.")
+
+
+class RuleSetRow(DraftOnlyRow):
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="%(class)ss")
+
+    class Meta:
+        abstract = True
+
+    def rule_set_status(self) -> str | None:
+        return RuleSet.objects.filter(pk=self.rule_set_id).values_list("status", flat=True).first()
 
 
 class Dimension(RuleSetRow):
@@ -288,7 +296,7 @@ class ConditionKind(models.TextChoices):
     ANSWER = "answer", "Intake answer"
 
 
-class Condition(models.Model):
+class Condition(DraftOnlyRow):
     """One condition of a rule. All conditions must hold, except that conditions sharing an
     'any-of group' number are alternatives: at least one of each group must hold."""
 
@@ -317,17 +325,7 @@ class Condition(models.Model):
     def __str__(self) -> str:
         return f"{self.rule.rule_id} condition {self.order}"
 
-    def save(self, *args, **kwargs):
-        self._check_draft()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_draft()
-        return super().delete(*args, **kwargs)
-
-    def _check_draft(self) -> None:
-        status = (
+    def rule_set_status(self) -> str | None:
+        return (
             Rule.objects.filter(pk=self.rule_id).values_list("rule_set__status", flat=True).first()
         )
-        if status is not None and status != RuleSetStatus.DRAFT:
-            raise ImmutableRuleSetError("This rule set is not a draft; edit a draft copy instead.")

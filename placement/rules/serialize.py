@@ -267,6 +267,34 @@ def condition_to_data(c: Condition) -> dict:
     return out
 
 
+LEVEL_FIELDS = (
+    "code",
+    "track",
+    "rank",
+    "name",
+    "adolescent_name",
+    "population",
+    "setting",
+    "hours_adult",
+    "hours_adolescent",
+    "suits",
+    "review_days",
+)
+
+
+def level_data(level) -> dict:
+    """A level as data; ``level`` may be an engine Level or a row with the same fields."""
+    return {name: getattr(level, name) for name in LEVEL_FIELDS}
+
+
+def flag_data(flag) -> dict:
+    return {"code": flag.code, "description": flag.description}
+
+
+def modifier_data(m) -> dict:
+    return {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
+
+
 def to_data(rs: RuleSet, notes: str = "") -> dict:
     def rule(kind: str, r, **fields) -> dict:
         return {
@@ -290,27 +318,9 @@ def to_data(rs: RuleSet, notes: str = "") -> dict:
             {"code": d.code, "name": d.name, "scale": list(d.scale), "anchors": list(d.anchors)}
             for d in rs.dimensions
         ],
-        "levels": [
-            {
-                "code": lv.code,
-                "track": lv.track,
-                "rank": lv.rank,
-                "name": lv.name,
-                "adolescent_name": lv.adolescent_name,
-                "population": lv.population,
-                "setting": lv.setting,
-                "hours_adult": lv.hours_adult,
-                "hours_adolescent": lv.hours_adolescent,
-                "suits": lv.suits,
-                "review_days": lv.review_days,
-            }
-            for lv in rs.levels
-        ],
-        "flags": [{"code": f.code, "description": f.description} for f in rs.flags],
-        "modifiers": [
-            {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
-            for m in rs.modifiers
-        ],
+        "levels": [level_data(lv) for lv in rs.levels],
+        "flags": [flag_data(f) for f in rs.flags],
+        "modifiers": [modifier_data(m) for m in rs.modifiers],
         "questions": [
             {
                 "code": q.code,
