@@ -27,7 +27,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "django_filters",
     "simple_history",
     "auditlog",
     "axes",
