@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .forms import DateInput, no_control_characters, today
-from .models import Consent, ConsentScope, Disclosure, Patient
+from .models import Consent, Disclosure, Patient
 
 ACCOUNTING_YEARS = 3
 
@@ -104,6 +104,3 @@ def accounting_of_disclosures(*, patient: Patient):
         .select_related("disclosed_by", "consent")
         .order_by("-disclosed_at")
     )
-
-
-__all__ = ["ConsentScope"]

@@ -12,7 +12,7 @@ from placement.models import RuleSet, RuleSetStatus
 from placement.rules.engine import suggest_ratings
 
 from .catalog import SUMMARY, step_codes
-from .models import Assessment, AssessmentKind, AssessmentStatus, Patient
+from .models import Assessment, AssessmentKind, Patient
 from .selectors import previous_assessment
 
 
@@ -44,7 +44,7 @@ def patient_register(*, user, program, data: dict) -> Patient:
         ) from None
 
 
-def current_rule_set(edition: str | None = None) -> RuleSet:
+def current_rule_set() -> RuleSet:
     """The published rule set new assessments use (the configured default name)."""
     from django.conf import settings
 
@@ -186,21 +186,3 @@ def unjustified_lower_ratings(assessment: Assessment, suggested: dict) -> list[s
         ):
             out.append(d.code)
     return out
-
-
-def assessment_mark_status(*, assessment: Assessment, status: str) -> None:
-    assessment.status = status
-    assessment.save(update_fields=["status", "updated_at"])
-
-
-__all__ = [
-    "AssessmentStatus",
-    "ConcurrentEditError",
-    "IntakeError",
-    "assessment_save_step",
-    "assessment_start",
-    "assessment_suggestions",
-    "engine_answers",
-    "missing_steps",
-    "patient_register",
-]

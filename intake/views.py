@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -499,9 +499,6 @@ def handout(request, pk):
             "explanation": explain(rec, assessment),
         },
     )
-
-
-__all__ = ["HttpResponse"]
 
 
 # -- 42 CFR Part 2: consents and disclosures -------------------------------------------------

@@ -27,7 +27,6 @@ from placement.models import (
     RuleSetStatus,
 )
 from placement.rules.errors import RuleSetError
-from placement.rules.validate import POPULATIONS
 from placement.ruleset_io import conditions_data, parse_code
 from placement.services import (
     RuleSetWorkflowError,
@@ -756,6 +755,3 @@ class RuleAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(
             reverse("admin:placement_ruleset_change", args=[obj.rule_set_id])
         )
-
-
-__all__ = ["POPULATIONS", "RuleAdmin", "RuleSetAdmin"]

@@ -162,11 +162,10 @@ def _review_context(request, placement, **forms) -> dict:
     return context
 
 
-def _respond(request, placement, message=None, error=None, status=200, **forms):
+def _respond(request, placement, error=None, status=200, **forms):
+    """The review page again, with the forms' errors or the refusal's reason."""
     if error:
         messages.error(request, error)
-    elif message:
-        messages.success(request, message)
     placement = placement_get_for_supervisor(user=request.user, pk=placement.pk)
     return render(
         request,

@@ -16,7 +16,6 @@ for the 3rd-edition default) whatever the size of the rating space.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from functools import reduce
 from operator import getitem
@@ -390,10 +389,6 @@ class CompiledRuleSet:
             for cond in self.rules[i].when:
                 walk(cond)
         return [code for code in self.flag_codes if code in used]
-
-    def flag_combinations(self, codes: list[str]):
-        for values in itertools.product((False, True), repeat=len(codes)):
-            yield dict(zip(codes, values, strict=True))
 
 
 def compiled(rs: RuleSet) -> CompiledRuleSet:
