@@ -103,22 +103,27 @@ def patient_create(request):
     return render(request, "intake/patient_form.html", {"form": form})
 
 
-def patient_detail(request, pk):
-    patient = patient_get_for_user(user=request.user, pk=pk)
-    audit.record_access(patient)
-    can_edit = user_has_role(user=request.user, role=Role.CLINICIAN) and (
-        patient.program in programs_for_user(user=request.user, roles=(Role.CLINICIAN,))
-    )
+def _patient_page(request, patient, *, start_form=None, status=200):
+    can_edit = _is_clinician_of(request.user, patient)
+    if can_edit and start_form is None:
+        start_form = StartAssessmentForm(patient=patient)
     return render(
         request,
         "intake/patient_detail.html",
         {
             "patient": patient,
             "timeline": patient_timeline(patient=patient),
-            "start_form": StartAssessmentForm(patient=patient) if can_edit else None,
+            "start_form": start_form if can_edit else None,
             "can_edit": can_edit,
         },
+        status=status,
     )
+
+
+def patient_detail(request, pk):
+    patient = patient_get_for_user(user=request.user, pk=pk)
+    audit.record_access(patient)
+    return _patient_page(request, patient)
 
 
 @require_POST
@@ -126,17 +131,7 @@ def assessment_create(request, pk):
     patient = patient_get_for_user(user=request.user, pk=pk, edit=True)
     form = StartAssessmentForm(request.POST, patient=patient)
     if not form.is_valid():
-        return render(
-            request,
-            "intake/patient_detail.html",
-            {
-                "patient": patient,
-                "timeline": patient_timeline(patient=patient),
-                "start_form": form,
-                "can_edit": True,
-            },
-            status=400,
-        )
+        return _patient_page(request, patient, start_form=form, status=400)
     assessment = assessment_start(
         user=request.user,
         patient=patient,

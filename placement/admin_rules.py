@@ -27,6 +27,7 @@ from placement.models import (
     RuleSetStatus,
 )
 from placement.rules.errors import RuleSetError
+from placement.rules.serialize import LEVEL_FIELDS
 from placement.ruleset_io import conditions_data, parse_code
 from placement.services import (
     RuleSetWorkflowError,
@@ -142,19 +143,7 @@ class DimensionFormSet(DuplicateCodeFormSet):
 class LevelForm(forms.ModelForm):
     class Meta:
         model = Level
-        fields = [
-            "code",
-            "track",
-            "rank",
-            "name",
-            "adolescent_name",
-            "population",
-            "review_days",
-            "setting",
-            "hours_adult",
-            "hours_adolescent",
-            "suits",
-        ]
+        fields = list(LEVEL_FIELDS)
         widgets = {f: forms.Textarea(attrs={"rows": 2, "cols": 30}) for f in ("setting", "suits")}
 
 
