@@ -2,9 +2,16 @@
 
 Required for supervisors and administrators (superusers and rule administrators), and for
 clinicians of a program that requires it; optional for other clinicians. When
-STEPWISE_ENFORCE_2FA is off (local development) nobody is forced, but anyone may enrol."""
+STEPWISE_ENFORCE_2FA is off (local development) nobody is forced, but anyone may enrol.
+
+Who may change a second factor: a person with no device yet enrols right after the password
+(the first enrolment). Once a device is confirmed, the session must be verified with it (or
+with a recovery code) before anything else, and adding, replacing or removing a device or the
+recovery codes needs that verified session *and* the password again (``accounts.reauth``)."""
 
 from __future__ import annotations
+
+import time
 
 from django import forms
 from django.conf import settings
@@ -15,15 +22,21 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Membership
+from .reauth import ReauthLocked, password_reconfirm
 from .roles import Role
 
 RECOVERY_CODES = 10
 # Paths a signed-in but not yet verified user may still use.
 OPEN_PATHS = ("/accounts/2fa/", "/accounts/logout/", "/healthz", "/static/")
+# After the password is confirmed on the security page, a new device may be enrolled for
+# this long.
+REAUTH_SESSION_KEY = "stepwise_2fa_reauth_at"
+REAUTH_VALID_S = 5 * 60
 
 
 def two_factor_required(user) -> bool:
@@ -44,6 +57,11 @@ def confirmed_totp(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def has_second_factor(user) -> bool:
+    """Any confirmed device: an authenticator or recovery codes."""
+    return user_has_device(user, confirmed=True)
+
+
 class TwoFactorMiddleware:
     """After the password: a user with a device must enter a code; a user who must use two
     factors and has no device is sent to set one up. Until then only sign-out works."""
@@ -59,7 +77,7 @@ class TwoFactorMiddleware:
             and not user.is_verified()
             and not request.path.startswith(OPEN_PATHS)
         ):
-            if confirmed_totp(user) is not None:
+            if has_second_factor(user):
                 return redirect(f"{reverse('2fa_verify')}?next={request.path}")
             if two_factor_required(user):
                 return redirect(f"{reverse('2fa_setup')}?next={request.path}")
@@ -123,13 +141,10 @@ def recovery_codes_reset(*, user) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def verify(request):
     device = confirmed_totp(request.user)
-    if device is None:
+    recovery = _recovery_device(request.user)
+    if device is None and recovery is None:
         return redirect("2fa_setup")
-    form = CodeForm(
-        request.POST or None,
-        user=request.user,
-        devices=[device, _recovery_device(request.user)],
-    )
+    form = CodeForm(request.POST or None, user=request.user, devices=[device, recovery])
     if request.method == "POST" and form.is_valid():
         otp_login(request, form.device)
         if isinstance(form.device, StaticDevice):
@@ -141,22 +156,46 @@ def verify(request):
     return render(request, "registration/2fa_verify.html", {"form": form, "next": _next(request)})
 
 
+def _reauth_fresh(request) -> bool:
+    at = request.session.get(REAUTH_SESSION_KEY)
+    return at is not None and 0 <= time.time() - at <= REAUTH_VALID_S
+
+
+def enrolment_refusal(request):
+    """Why this session may not enrol a device now (a redirect), or None when it may: the
+    first device needs only the password just entered; any later change needs the current
+    device's code first and the password again."""
+    user = request.user
+    if not has_second_factor(user):
+        return None
+    if not user.is_verified():
+        messages.info(request, "Enter a code from your authenticator app (or a recovery code).")
+        return redirect(f"{reverse('2fa_verify')}?next={reverse('account_security')}")
+    if not _reauth_fresh(request):
+        messages.info(request, "Confirm your password to set up a new authenticator.")
+        return redirect("account_security")
+    return None
+
+
 @require_http_methods(["GET", "POST"])
 def setup(request):
     import segno
 
-    if confirmed_totp(request.user) is not None and request.user.is_verified():
-        return redirect("account_security")
+    refusal = enrolment_refusal(request)
+    if refusal is not None:
+        return refusal
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = CodeForm(request.POST or None, user=request.user, devices=[device])
     if request.method == "POST" and form.is_valid():
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+        with transaction.atomic():
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+            codes = recovery_codes_reset(user=request.user)
+        request.session.pop(REAUTH_SESSION_KEY, None)
         otp_login(request, device)
-        codes = recovery_codes_reset(user=request.user)
         return render(
             request, "registration/2fa_recovery.html", {"codes": codes, "next": _next(request)}
         )
@@ -165,26 +204,58 @@ def setup(request):
     return render(
         request,
         "registration/2fa_setup.html",
-        {"form": form, "qr": qr, "secret": secret, "next": _next(request)},
+        {
+            "form": form,
+            "qr": qr,
+            "secret": secret,
+            "next": _next(request),
+            "replacing": has_second_factor(request.user),
+        },
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        help_text="Needed to change how you sign in.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
 
 @require_http_methods(["GET", "POST"])
 def security(request):
-    """The signed-in person's own security settings."""
-    device = confirmed_totp(request.user)
-    required = two_factor_required(request.user)
+    """The signed-in person's own security settings. Every change to the second factor asks
+    for the password again (and the middleware has already required a verified session)."""
+    user = request.user
+    device = confirmed_totp(user)
+    required = two_factor_required(user)
     codes = None
-    if request.method == "POST" and device is not None:
-        action = request.POST.get("action")
-        if action == "recovery":
-            codes = recovery_codes_reset(user=request.user)
-        elif action == "disable" and not required:
-            TOTPDevice.objects.filter(user=request.user).delete()
-            StaticDevice.objects.filter(user=request.user).delete()
-            messages.info(request, "Two-factor sign-in is off for your account.")
-            return redirect("account_security")
-    recovery = _recovery_device(request.user)
+    form = PasswordConfirmForm(request.POST or None)
+    action = request.POST.get("action")
+    if request.method == "POST" and action in ("recovery", "disable", "replace"):
+        if form.is_valid():
+            try:
+                ok = password_reconfirm(
+                    request=request, user=user, password=form.cleaned_data["password"]
+                )
+            except ReauthLocked as exc:
+                messages.error(request, str(exc))
+                return redirect("login")
+            if not ok:
+                form.add_error("password", "That password is not right. Nothing was changed.")
+        if not form.errors:
+            if action == "replace":
+                request.session[REAUTH_SESSION_KEY] = time.time()
+                return redirect("2fa_setup")
+            if action == "recovery" and device is not None:
+                codes = recovery_codes_reset(user=user)
+                form = PasswordConfirmForm()
+            elif action == "disable" and device is not None and not required:
+                TOTPDevice.objects.filter(user=user).delete()
+                StaticDevice.objects.filter(user=user).delete()
+                messages.info(request, "Two-factor sign-in is off for your account.")
+                return redirect("account_security")
+    recovery = _recovery_device(user)
     return render(
         request,
         "registration/security.html",
@@ -192,6 +263,8 @@ def security(request):
             "device": device,
             "required": required,
             "codes": codes,
+            "form": form,
             "recovery_left": recovery.token_set.count() if recovery else 0,
         },
+        status=400 if form.errors else 200,
     )
