@@ -90,6 +90,8 @@ class Assessment(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Everyone who wrote any step or decision (user ids): none of them may sign it.
+    contributors = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +108,12 @@ class Assessment(models.Model):
     @property
     def editable(self) -> bool:
         return self.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
+
+    def touched_by(self, user) -> None:
+        """Record ``user`` as the one saving now (the caller saves the row)."""
+        self.updated_by = user
+        if user.pk not in self.contributors:
+            self.contributors = [*self.contributors, user.pk]
 
 
 class ConsentScope(models.TextChoices):

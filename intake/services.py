@@ -74,6 +74,7 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
         substances=substances,
         created_by=user,
         updated_by=user,
+        contributors=[user.pk],
     )
     if answers:
         suggested, _, _ = suggest_ratings(
@@ -162,7 +163,7 @@ def assessment_save_step(
         assessment.completed_steps = [*assessment.completed_steps, step]
     assessment.current_step = go_to or step
     assessment.version += 1
-    assessment.updated_by = user
+    assessment.touched_by(user)
     assessment.save()
     return assessment
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from accounts.reauth import password_reconfirm
 from intake.forms import MAX_NOTES, TextField
 from placement.models import DiscrepancyReason, OverrideReason
 
@@ -90,13 +91,16 @@ class SignatureForm(forms.Form):
     )
     comment = TextField(max_length=MAX_NOTES, label="Comment (optional)")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, request=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.request = request
 
     def clean_password(self):
+        """Wrong passwords count toward the sign-in lockout (ReauthLocked propagates to the
+        view, which has already been signed out)."""
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_reconfirm(request=self.request, user=self.user, password=password):
             raise ValidationError("That password is not right. Your signature was not applied.")
         return password
 

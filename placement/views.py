@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import Program
+from accounts.reauth import ReauthLocked
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from intake import audit
@@ -195,7 +196,7 @@ def review_action(request, pk, action):
             messages.success(request, "Returned to the clinician with your comment.")
             return redirect("placement:review_queue")
         if action == "approve":
-            form = SignatureForm(request.POST, user=request.user)
+            form = SignatureForm(request.POST, user=request.user, request=request)
             if not form.is_valid():
                 return _respond(request, placement, status=400, sign_form=form)
             review_approve(placement_id=pk, user=request.user, comment=form.cleaned_data["comment"])
@@ -207,6 +208,7 @@ def review_action(request, pk, action):
             form = OverrideForm(
                 request.POST,
                 user=request.user,
+                request=request,
                 treatment_choices=level_choices(rs, rs.primary_track, adolescent),
                 withdrawal_choices=level_choices(rs, rs.withdrawal_track, adolescent)
                 if placement.indicated_withdrawal_level
@@ -226,6 +228,9 @@ def review_action(request, pk, action):
             return redirect("placement:review_detail", pk=pk)
     except ReviewError as exc:
         return _respond(request, placement, error=str(exc), status=409)
+    except ReauthLocked as exc:
+        messages.error(request, str(exc))
+        return redirect("login")
     raise Http404
 
 

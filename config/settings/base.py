@@ -247,6 +247,9 @@ LOGGING = {
 }
 
 # --- Stepwise -------------------------------------------------------------------------------
+# `/healthz?deep=1` (a round trip through a worker) answers monitors that send this value in
+# the X-Health-Token header, and signed-in superusers. Empty: superusers only.
+STEPWISE_HEALTH_TOKEN = env("STEPWISE_HEALTH_TOKEN", default="")
 STEPWISE_ENVIRONMENT = "base"
 # Impact previews over more stored assessments than this run as a Celery job with progress.
 STEPWISE_IMPACT_SYNC_LIMIT = env.int("STEPWISE_IMPACT_SYNC_LIMIT", default=2000)

@@ -8,6 +8,7 @@ and ``dumps`` is deterministic, so export -> import -> export is byte-identical.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import yaml
@@ -32,6 +33,7 @@ from .model import (
     RuleSet,
     Substitution,
 )
+from .textload import TextRefused, load_json, load_yaml
 
 FORMAT = "stepwise-rule-set/1"
 RULE_KINDS = ("placement", "substitution", "modifier", "rating", "flag")
@@ -39,13 +41,62 @@ RULE_KINDS = ("placement", "substitution", "modifier", "rating", "flag")
 # -- data -> model -------------------------------------------------------------------------------
 
 
+# Caps on every value read from a file: they match the database columns the rows are stored
+# in, so an import never fails at the database with a server error, and a hostile file cannot
+# store megabytes in a field. Strings are also refused with NUL or other control characters.
+MAX_TEXT = {"notes": 20_000, "long": 2_000, "text": 300, "name": 160, "code": 60}
+MAX_SMALL_INT = 32_767  # ranks, orders, review days, counts (PositiveSmallIntegerField)
+MAX_INT = 2_147_483_647  # question bounds (IntegerField)
+MAX_ITEMS = 5_000  # rows in any one list
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class _Reader:
-    """Pulls typed values out of nested dicts, collecting problems instead of failing fast."""
+    """Pulls typed values out of nested dicts, collecting problems instead of failing fast.
+    Every string is length-capped and free of control characters; every integer is bounded."""
 
     def __init__(self):
         self.problems: list[str] = []
 
-    def get(self, obj: dict, key: str, where: str, types, default=...):
+    def _bad(self, where: str, key: str, message: str) -> None:
+        self.problems.append(f"{where}: '{key}' {message}.")
+
+    def check_value(self, value, where: str, key: str, *, max_len: int, lo: int, hi: int):
+        """``value`` if acceptable, else None (with the problem recorded)."""
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str):
+            if len(value) > max_len:
+                self._bad(where, key, f"is longer than {max_len:,} characters")
+                return None
+            if _CONTROL.search(value):
+                self._bad(where, key, "contains control characters (such as NUL)")
+                return None
+            return value
+        if isinstance(value, int):
+            if not lo <= value <= hi:
+                self._bad(where, key, f"must be between {lo:,} and {hi:,}")
+                return None
+            return value
+        if isinstance(value, float):
+            if value != value or value in (float("inf"), float("-inf")) or abs(value) > hi:
+                self._bad(where, key, "is not a usable number")
+                return None
+            return value
+        return value
+
+    def get(
+        self,
+        obj: dict,
+        key: str,
+        where: str,
+        types,
+        default=...,
+        *,
+        max_len: int = MAX_TEXT["code"],
+        lo: int = -MAX_INT,
+        hi: int = MAX_INT,
+    ):
         if not isinstance(obj, dict):
             self.problems.append(f"{where}: expected a mapping.")
             return None if default is ... else default
@@ -58,42 +109,90 @@ class _Reader:
         if types is not None and not isinstance(value, types):
             self.problems.append(f"{where}: '{key}' has the wrong type.")
             return None if default is ... else default
-        return value
+        if isinstance(value, list):
+            if len(value) > MAX_ITEMS:
+                self._bad(where, key, f"lists more than {MAX_ITEMS:,} items")
+                return None if default is ... else default
+            checked = [
+                self.check_value(v, where, key, max_len=max_len, lo=lo, hi=hi) for v in value
+            ]
+            if any(c is None and v is not None for c, v in zip(checked, value, strict=True)):
+                return None if default is ... else default
+            return value
+        checked = self.check_value(value, where, key, max_len=max_len, lo=lo, hi=hi)
+        if checked is None and value is not None:
+            return None if default is ... else default
+        return checked
+
+    def text(self, obj, key: str, where: str, size: str = "text", default=""):
+        return self.get(obj, key, where, str, default, max_len=MAX_TEXT[size])
+
+    def small_int(self, obj, key: str, where: str, default=..., types=int):
+        return self.get(obj, key, where, types, default, lo=0, hi=MAX_SMALL_INT)
 
 
-def condition_from_data(data: Any, where: str, r: _Reader) -> Condition | None:
+def _value_ok(value, where: str, r: _Reader, depth: int = 0) -> bool:
+    """An answer comparison's value: a number, text, true/false, or a short list of those."""
+    if isinstance(value, list):
+        if depth > 0 or len(value) > 100:
+            r.problems.append(f"{where}: 'value' must be a short, flat list.")
+            return False
+        return all(_value_ok(v, where, r, depth + 1) for v in value)
+    if value is None or isinstance(value, bool | str | int | float):
+        return (
+            r.check_value(value, where, "value", max_len=200, lo=-MAX_INT, hi=MAX_INT) is not None
+            or value is None
+        )
+    r.problems.append(f"{where}: 'value' has the wrong type.")
+    return False
+
+
+def condition_from_data(
+    data: Any, where: str, r: _Reader, nested: bool = False
+) -> Condition | None:
     if not isinstance(data, dict):
         r.problems.append(f"{where}: a condition must be a mapping.")
         return None
     if "any_of" in data:
+        if nested:
+            r.problems.append(
+                f"{where}: an 'any of' group inside another 'any of' group is not supported; "
+                "list the alternatives in one group."
+            )
+            return None
         subs = r.get(data, "any_of", where, list)
         if subs is None:
             return None
-        conds = [condition_from_data(s, f"{where} any_of[{i}]", r) for i, s in enumerate(subs)]
+        conds = [
+            condition_from_data(s, f"{where} any_of[{i}]", r, nested=True)
+            for i, s in enumerate(subs)
+        ]
         return AnyOf(tuple(c for c in conds if c is not None))
     if "rating" in data:
         return RatingIn(
             str(r.get(data, "rating", where, (str, int))),
-            r.get(data, "from", where, (int, str)),
-            r.get(data, "to", where, (int, str)),
+            r.get(data, "from", where, (int, str), lo=0, hi=MAX_SMALL_INT, max_len=10),
+            r.get(data, "to", where, (int, str), lo=0, hi=MAX_SMALL_INT, max_len=10),
         )
     if "flag" in data:
         return FlagIs(str(r.get(data, "flag", where, str)), r.get(data, "is", where, bool, True))
     if "at_least" in data:
-        of = r.get(data, "of", where, list) or []
+        of = r.get(data, "of", where, list, max_len=10) or []
         return AtLeast(
-            r.get(data, "at_least", where, int),
+            r.small_int(data, "at_least", where),
             tuple(str(x) for x in of),
-            r.get(data, "rated", where, (int, str)),
+            r.get(data, "rated", where, (int, str), lo=0, hi=MAX_SMALL_INT, max_len=10),
         )
     if "answer" in data:
         value = data.get("value")
+        if not _value_ok(value, where, r):
+            return None
         if isinstance(value, list):
             value = tuple(value)
         return AnswerIs(
             str(r.get(data, "answer", where, str)), r.get(data, "op", where, str), value
         )
-    r.problems.append(f"{where}: unknown kind of condition ({', '.join(map(str, data))}).")
+    r.problems.append(f"{where}: unknown kind of condition ({', '.join(map(str, data))[:200]}).")
     return None
 
 
@@ -107,21 +206,31 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         )
     fmt = data.get("format")
     if fmt != FORMAT:
-        raise RuleSetError([f"Unknown format {fmt!r}; expected {FORMAT!r}."])
+        shown = repr(fmt)[:80]
+        raise RuleSetError([f"Unknown format {shown}; expected {FORMAT!r}."])
 
     def items(key: str) -> list:
         value = r.get(data, key, "rule set", list, [])
         return value if isinstance(value, list) else []
+
+    top = "rule set"
+    r.get(data, "name", top, (str, type(None)), None, max_len=60)
+    r.get(data, "edition", top, (str, int, type(None)), None, max_len=20)
+    r.get(data, "notes", top, (str, type(None)), None, max_len=MAX_TEXT["notes"])
+    for key in ("primary_track", "withdrawal_track", "adolescent_flag"):
+        r.get(data, key, top, (str, type(None)), None, max_len=40)
 
     dimensions = []
     for i, d in enumerate(items("dimensions")):
         where = f"dimensions[{i}]"
         dimensions.append(
             Dimension(
-                code=str(r.get(d, "code", where, str)),
-                name=r.get(d, "name", where, str, ""),
-                scale=tuple(r.get(d, "scale", where, list, [])),
-                anchors=tuple(r.get(d, "anchors", where, list, [])),
+                code=str(r.get(d, "code", where, str, max_len=10)),
+                name=r.text(d, "name", where, "text"),
+                scale=tuple(
+                    r.get(d, "scale", where, list, [], max_len=10, lo=0, hi=MAX_SMALL_INT) or ()
+                ),
+                anchors=tuple(r.get(d, "anchors", where, list, [], max_len=MAX_TEXT["text"]) or ()),
             )
         )
     levels = []
@@ -129,28 +238,31 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         where = f"levels[{i}]"
         levels.append(
             Level(
-                code=str(r.get(lv, "code", where, (str, int, float))),
-                track=r.get(lv, "track", where, str),
-                rank=r.get(lv, "rank", where, int),
-                name=r.get(lv, "name", where, str, ""),
-                adolescent_name=r.get(lv, "adolescent_name", where, str, ""),
-                population=r.get(lv, "population", where, str, "all"),
-                setting=r.get(lv, "setting", where, str, ""),
-                hours_adult=r.get(lv, "hours_adult", where, str, ""),
-                hours_adolescent=r.get(lv, "hours_adolescent", where, str, ""),
-                suits=r.get(lv, "suits", where, str, ""),
-                review_days=r.get(lv, "review_days", where, (int, type(None)), None),
+                code=str(r.get(lv, "code", where, (str, int, float), max_len=20)),
+                track=r.get(lv, "track", where, str, max_len=30),
+                rank=r.small_int(lv, "rank", where),
+                name=r.text(lv, "name", where, "name"),
+                adolescent_name=r.text(lv, "adolescent_name", where, "name"),
+                population=r.get(lv, "population", where, str, "all", max_len=12),
+                setting=r.text(lv, "setting", where, "long"),
+                hours_adult=r.text(lv, "hours_adult", where, "text"),
+                hours_adolescent=r.text(lv, "hours_adolescent", where, "text"),
+                suits=r.text(lv, "suits", where, "long"),
+                review_days=r.small_int(lv, "review_days", where, None, (int, type(None))),
             )
         )
     flags = [
-        Flag(str(r.get(f, "code", f"flags[{i}]", str)), r.get(f, "description", "", str, ""))
+        Flag(
+            str(r.get(f, "code", f"flags[{i}]", str, max_len=40)),
+            r.text(f, "description", f"flags[{i}]", "text"),
+        )
         for i, f in enumerate(items("flags"))
     ]
     modifiers = [
         Modifier(
-            code=str(r.get(m, "code", f"modifiers[{i}]", str)),
-            name=r.get(m, "name", f"modifiers[{i}]", str, ""),
-            description=r.get(m, "description", f"modifiers[{i}]", str, ""),
+            code=str(r.get(m, "code", f"modifiers[{i}]", str, max_len=20)),
+            name=r.text(m, "name", f"modifiers[{i}]", "name"),
+            description=r.text(m, "description", f"modifiers[{i}]", "long"),
             emergency=r.get(m, "emergency", f"modifiers[{i}]", bool, False),
         )
         for i, m in enumerate(items("modifiers"))
@@ -158,38 +270,45 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
     questions = []
     for i, q in enumerate(items("questions")):
         where = f"questions[{i}]"
-        choices = r.get(q, "choices", where, list, [])
+        choices = r.get(q, "choices", where, list, [], max_len=MAX_TEXT["text"]) or []
         pairs = []
         for c in choices:
-            if isinstance(c, list) and len(c) == 2:
-                pairs.append((str(c[0]), str(c[1])))
+            if isinstance(c, list) and len(c) == 2 and all(isinstance(x, str | int) for x in c):
+                value, label = (str(x) for x in c)
+                if len(value) > MAX_TEXT["code"] or len(label) > MAX_TEXT["text"]:
+                    r.problems.append(f"{where}: a choice is too long.")
+                elif _CONTROL.search(value + label):
+                    r.problems.append(f"{where}: a choice contains control characters.")
+                else:
+                    pairs.append((value, label))
             else:
                 r.problems.append(f"{where}: each choice must be [value, label].")
         questions.append(
             Question(
                 code=str(r.get(q, "code", where, str)),
-                label=r.get(q, "label", where, str, ""),
-                type=r.get(q, "type", where, str),
-                step=r.get(q, "step", where, str, ""),
-                order=r.get(q, "order", where, int, 0),
+                label=r.text(q, "label", where, "text"),
+                type=r.get(q, "type", where, str, max_len=12),
+                step=r.get(q, "step", where, str, "", max_len=20),
+                order=r.small_int(q, "order", where, 0),
                 choices=tuple(pairs),
                 min_value=r.get(q, "min_value", where, (int, type(None)), None),
                 max_value=r.get(q, "max_value", where, (int, type(None)), None),
                 required=r.get(q, "required", where, bool, False),
-                help_text=r.get(q, "help_text", where, str, ""),
-                source=r.get(q, "source", where, str, "clinician"),
+                help_text=r.text(q, "help_text", where, "long"),
+                source=r.get(q, "source", where, str, "clinician", max_len=12),
             )
         )
     groups: dict[str, list] = {k: [] for k in RULE_KINDS}
     for i, rule in enumerate(items("rules")):
         rid = rule.get("id") if isinstance(rule, dict) else None
-        where = f"rules[{i}]" + (f" ({rid})" if rid else "")
-        kind = r.get(rule, "kind", where, str)
+        shown = str(rid)[:60] if isinstance(rid, str) else None
+        where = f"rules[{i}]" + (f" ({shown})" if shown else "")
+        kind = r.get(rule, "kind", where, str, max_len=14)
         if kind not in RULE_KINDS:
             if kind is not None:
                 r.problems.append(f"{where}: unknown rule kind {kind!r}.")
             continue
-        when_data = r.get(rule, "when", where, list, [])
+        when_data = r.get(rule, "when", where, list, []) or []
         when = tuple(
             c
             for c in (
@@ -200,35 +319,37 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         common = {
             "id": str(r.get(rule, "id", where, str)),
             "when": when,
-            "text": r.get(rule, "text", where, str, ""),
-            "note": r.get(rule, "note", where, str, ""),
+            "text": r.text(rule, "text", where, "text"),
+            "note": r.text(rule, "note", where, "text"),
         }
         if kind == "placement":
             obj = PlacementRule(
-                track=r.get(rule, "track", where, str),
-                level=str(r.get(rule, "level", where, (str, int, float))),
+                track=r.get(rule, "track", where, str, max_len=30),
+                level=str(r.get(rule, "level", where, (str, int, float), max_len=20)),
                 **common,
             )
         elif kind == "substitution":
             obj = Substitution(
-                track=r.get(rule, "track", where, str),
-                from_level=str(r.get(rule, "from_level", where, (str, int, float))),
-                to_level=str(r.get(rule, "to_level", where, (str, int, float))),
+                track=r.get(rule, "track", where, str, max_len=30),
+                from_level=str(r.get(rule, "from_level", where, (str, int, float), max_len=20)),
+                to_level=str(r.get(rule, "to_level", where, (str, int, float), max_len=20)),
                 **common,
             )
         elif kind == "modifier":
-            obj = ModifierRule(modifier=str(r.get(rule, "modifier", where, str)), **common)
+            obj = ModifierRule(
+                modifier=str(r.get(rule, "modifier", where, str, max_len=20)), **common
+            )
         elif kind == "rating":
             obj = RatingRule(
-                dimension=str(r.get(rule, "dimension", where, str)),
-                rating=r.get(rule, "rating", where, (int, str)),
+                dimension=str(r.get(rule, "dimension", where, str, max_len=10)),
+                rating=r.get(rule, "rating", where, (int, str), lo=0, hi=MAX_SMALL_INT, max_len=10),
                 **common,
             )
         else:
-            obj = FlagRule(flag=str(r.get(rule, "flag", where, str)), **common)
+            obj = FlagRule(flag=str(r.get(rule, "flag", where, str, max_len=40)), **common)
         groups[kind].append(obj)
     if r.problems:
-        raise RuleSetError(r.problems)
+        raise RuleSetError(r.problems[:200])
     return RuleSet(
         name=str(data.get("name") or ""),
         version=version,
@@ -359,15 +480,23 @@ def dumps(data: dict, fmt: str = "yaml") -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
+MAX_FILE_BYTES = 2_000_000
+
+
 def loads(text: str, fmt: str | None = None) -> Any:
-    """Parse YAML or JSON (``fmt`` None: JSON when the text starts with ``{``)."""
+    """Parse YAML or JSON (``fmt`` None: JSON when the text starts with ``{``). YAML aliases
+    and anchors, deep nesting and oversized files are refused with a RuleSetError."""
+    if len(text) > MAX_FILE_BYTES:
+        raise RuleSetError([f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB."])
+    if "\x00" in text:
+        raise RuleSetError(["The file contains NUL characters; it is not a text file."])
     stripped = text.lstrip()
     if fmt is None:
         fmt = "json" if stripped.startswith("{") else "yaml"
     try:
-        if fmt == "json":
-            return json.loads(text)
-        return yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise RuleSetError([f"The file is not valid {fmt.upper()}: {first}"]) from None
+        return load_json(text) if fmt == "json" else load_yaml(text)
+    except TextRefused as exc:
+        message = str(exc)
+        if message.startswith("not "):
+            raise RuleSetError([f"The file is {message}"]) from None
+        raise RuleSetError([f"The file was refused at {message}"]) from None

@@ -105,7 +105,7 @@ def assessment_save_decision(*, assessment: Assessment, user, decision: dict) ->
     if not assessment.editable:
         raise IntakeError("This assessment was submitted and can no longer be changed.")
     assessment.decision = decision
-    assessment.updated_by = user
+    assessment.touched_by(user)
     assessment.version += 1
     assessment.save()
 
@@ -165,7 +165,7 @@ def placement_submit(*, assessment: Assessment, user, decision: dict) -> Placeme
     )
     assessment.status = AssessmentStatus.SUBMITTED
     assessment.decision = decision
-    assessment.updated_by = user
+    assessment.touched_by(user)
     assessment.version += 1
     assessment.save()
     work_add(placement=placement, kind=WorkKind.NOTIFY_SUPERVISORS)

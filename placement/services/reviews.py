@@ -52,8 +52,30 @@ def _log(placement: Placement, what: str, user) -> None:
     )
 
 
+def authored_by(placement: Placement, user) -> bool:
+    """Separation of duties: whoever submitted the placement or wrote any step or decision of
+    its assessment may not review or sign it."""
+    if placement.submitted_by_id == user.pk:
+        return True
+    contributors = (
+        type(placement.assessment)
+        .objects.filter(pk=placement.assessment_id)
+        .values_list("contributors", flat=True)
+        .first()
+    )
+    return user.pk in (contributors or [])
+
+
+AUTHOR_REFUSAL = (
+    "You wrote part of this assessment or its decision; another supervisor must review it."
+)
+
+
 def review_claim(*, placement_id: int, user) -> Placement:
     now = timezone.now()
+    candidate = Placement.objects.filter(pk=placement_id).first()
+    if candidate is not None and authored_by(candidate, user):
+        raise ReviewError(AUTHOR_REFUSAL)
     claimed = (
         Placement.objects.filter(
             pk=placement_id,
@@ -65,8 +87,6 @@ def review_claim(*, placement_id: int, user) -> Placement:
     )
     placement = Placement.objects.select_related("reviewer").get(pk=placement_id)
     if not claimed:
-        if placement.submitted_by_id == user.pk:
-            raise ReviewError("You submitted this placement; another supervisor must review it.")
         if placement.status == PlacementStatus.IN_REVIEW:
             if placement.reviewer_id == user.pk:
                 return placement
@@ -102,6 +122,8 @@ def _locked_for_decision(placement_id: int, user) -> Placement:
         raise ReviewError("This placement is already signed.")
     if placement.status != PlacementStatus.IN_REVIEW or placement.reviewer_id != user.pk:
         raise ReviewError("Claim the placement before deciding on it.")
+    if authored_by(placement, user):
+        raise ReviewError(AUTHOR_REFUSAL)
     return placement
 
 

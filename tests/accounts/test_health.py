@@ -3,6 +3,14 @@ from django.urls import reverse
 
 from config.celery import app as celery_app
 
+TOKEN = "monitor-token-for-tests"
+
+
+@pytest.fixture(autouse=True)
+def health_token(settings):
+    settings.STEPWISE_HEALTH_TOKEN = TOKEN
+
+
 pytestmark = pytest.mark.django_db
 
 
@@ -17,7 +25,7 @@ def test_healthz_is_public_and_reports_database_and_broker(client):
 
 def test_healthz_deep_round_trips_a_ping_in_process(client, monkeypatch):
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    response = client.get(reverse("healthz") + "?deep=1")
+    response = client.get(reverse("healthz") + "?deep=1", HTTP_X_HEALTH_TOKEN=TOKEN)
     assert response.status_code == 200
     assert response.json()["checks"]["worker"]["ok"] is True
 
@@ -58,3 +66,21 @@ def test_healthz_carries_no_patient_data(client, program_a):
     patient = PatientFactory(program=program_a, family_name="Zyxwvut")
     body = client.get(reverse("healthz")).content.decode()
     assert "Zyxwvut" not in body and patient.mrn not in body
+
+
+def test_deep_checks_are_refused_to_anonymous_callers_at_once(client, monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    response = client.get(reverse("healthz") + "?deep=1")
+    assert response.status_code == 403
+    assert "X-Health-Token" in response.json()["detail"]
+    assert "checks" not in response.json()
+    wrong = client.get(reverse("healthz") + "?deep=1", HTTP_X_HEALTH_TOKEN="guess")
+    assert wrong.status_code == 403
+
+
+def test_a_signed_in_superuser_may_run_deep_checks(client, superuser, monkeypatch, settings):
+    settings.STEPWISE_HEALTH_TOKEN = ""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    client.force_login(superuser)
+    response = client.get(reverse("healthz") + "?deep=1")
+    assert response.status_code == 200 and response.json()["checks"]["worker"]["ok"] is True

@@ -18,9 +18,11 @@ from placement.loader import engine_rule_set
 from placement.models import RuleSet
 from placement.rules.engine import evaluate, suggest_ratings, validate_input
 from placement.rules.errors import InputError
+from placement.rules.textload import TextRefused, decode, load_json
 from placement.services import rule_set_resolve
 
 CASE_FIELDS = {"ratings", "flags", "answers"}
+MAX_INPUT_BYTES = 200_000_000
 
 
 class BadInput(Exception):
@@ -90,16 +92,18 @@ class Command(BaseCommand):
             self.fail(f"--rule-set: {exc}")
         try:
             if options["file"] == "-":
-                text = sys.stdin.read()
+                raw = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
             else:
-                with open(options["file"], encoding="utf-8") as fh:
-                    text = fh.read()
+                with open(options["file"], "rb") as fh:
+                    raw = fh.read(MAX_INPUT_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
+        if len(raw) > MAX_INPUT_BYTES:
+            self.fail(f"input: larger than {MAX_INPUT_BYTES // 1_000_000} MB")
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            self.fail(f"input: not valid JSON ({exc.msg} at line {exc.lineno})")
+            data = load_json(decode(raw))
+        except TextRefused as exc:
+            self.fail(f"input: {exc}")
         cache: dict = {}
         try:
             if isinstance(data, list):
