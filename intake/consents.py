@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .forms import DateInput, no_control_characters, today
+from .forms import DateInput, plain_identifier, today
 from .models import Consent, Disclosure, Patient
 
 ACCOUNTING_YEARS = 3
+# A consent's dates must lie within this many years of today.
+MAX_CONSENT_YEARS = 10
 
 
 class ConsentForm(forms.ModelForm):
@@ -28,13 +30,36 @@ class ConsentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("recipient", "purpose"):
-            self.fields[name].validators.append(no_control_characters)
+            self.fields[name].validators.append(plain_identifier)
+        now = today()
+        self.fields["signed_on"].widget.attrs.update(
+            min=(now - datetime.timedelta(days=365 * MAX_CONSENT_YEARS)).isoformat(),
+            max=now.isoformat(),
+        )
+        self.fields["expires_on"].widget.attrs.update(
+            max=(now + datetime.timedelta(days=365 * MAX_CONSENT_YEARS)).isoformat()
+        )
 
     def clean_signed_on(self):
         signed = self.cleaned_data["signed_on"]
-        if signed > today():
+        now = today()
+        if signed > now:
             raise ValidationError("The signing date cannot be in the future.")
+        if signed < now - datetime.timedelta(days=365 * MAX_CONSENT_YEARS):
+            raise ValidationError(
+                f"Check the year: a consent signed more than {MAX_CONSENT_YEARS} years ago "
+                "cannot be recorded as current."
+            )
         return signed
+
+    def clean_expires_on(self):
+        expires = self.cleaned_data["expires_on"]
+        if expires > today() + datetime.timedelta(days=365 * MAX_CONSENT_YEARS):
+            raise ValidationError(
+                f"Check the year: the expiry is more than {MAX_CONSENT_YEARS} years away. Part 2 "
+                "consents end on a date or event; record a realistic date."
+            )
+        return expires
 
     def clean(self):
         cleaned = super().clean()

@@ -16,6 +16,9 @@ from .models import AssessmentKind, Patient
 MAX_NOTES = 5000
 MAX_JUSTIFICATION = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Bidirectional controls (embeddings, overrides, isolates, marks) can make a name or a
+# recipient display as something else ("Trojan Source"); identifiers never need them.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _PHONE = re.compile(r"^[0-9+().\- x]{0,30}$")
 
 
@@ -26,6 +29,18 @@ def today() -> datetime.date:
 def no_control_characters(value: str) -> str:
     if value and _CONTROL.search(value):
         raise ValidationError("Remove the invisible control characters from this text.")
+    return value
+
+
+def plain_identifier(value: str) -> str:
+    """For names, record numbers and consent parties: no control characters and no
+    bidirectional formatting characters."""
+    no_control_characters(value)
+    if value and _BIDI.search(value):
+        raise ValidationError(
+            "Remove the invisible text-direction characters from this text (they can make it "
+            "display differently from what is stored)."
+        )
     return value
 
 
@@ -82,8 +97,8 @@ class PatientForm(forms.ModelForm):
             self.fields["program"].initial = programs.first()
             self.fields["program"].widget = forms.HiddenInput()
         self.duplicates = []
-        for name in ("given_name", "family_name", "preferred_language", "mrn"):
-            self.fields[name].validators.append(no_control_characters)
+        for name in ("given_name", "family_name", "preferred_language", "mrn", "phone"):
+            self.fields[name].validators.append(plain_identifier)
         self.fields["phone"].help_text = "Digits, spaces and + ( ) - . x only."
 
     def clean_date_of_birth(self):
@@ -320,6 +335,8 @@ class SubstanceForm(forms.Form):
 
     def clean_last_use(self):
         last = self.cleaned_data["last_use"]
+        if last < datetime.date(1900, 1, 1):
+            raise ValidationError("Check the year: the last use is before 1900.")
         if last > today():
             raise ValidationError("The last use cannot be in the future.")
         if self.assessment_date and last > self.assessment_date:

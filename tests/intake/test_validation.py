@@ -10,6 +10,7 @@ from tests.intake.conftest import save_step, start
 pytestmark = pytest.mark.django_db
 
 TOMORROW = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
+LAST_YEAR = (datetime.date.today() - datetime.timedelta(days=300)).isoformat()
 
 
 @pytest.mark.parametrize(
@@ -75,3 +76,44 @@ def test_assessment_date_before_birth_is_refused(clinician_client, patient_a):
     assert response.status_code == 400
     assert "before the patient&#x27;s date of birth" in response.content.decode()
     assert not patient_a.assessments.exists()
+
+
+@pytest.mark.parametrize("field", ["given_name", "family_name", "mrn"])
+def test_names_and_record_numbers_refuse_text_direction_controls(field, program_a):
+    from accounts.models import Program
+    from intake.forms import PatientForm
+
+    data = {
+        "program": program_a.pk, "given_name": "Ana", "family_name": "Lee",
+        "date_of_birth": "1990-01-01", "sex": "female", "mrn": "MRN-77",
+        "preferred_language": "English", "phone": "",
+    }  # fmt: skip
+    data[field] = data[field] + "\u202egnp.exe"
+    form = PatientForm(data, programs=Program.objects.all())
+    assert not form.is_valid()
+    assert "text-direction characters" in form.errors[field][0]
+
+
+@pytest.mark.parametrize(
+    ("signed", "expires", "field"),
+    [("0001-01-01", TOMORROW, "signed_on"), (LAST_YEAR, "9999-12-31", "expires_on")],
+)
+def test_consent_dates_must_be_plausible(signed, expires, field, patient_a):
+    from intake.consents import ConsentForm
+
+    form = ConsentForm(
+        {"recipient": "Dr Ray", "purpose": "Care", "scope": "placement",
+         "signed_on": signed, "expires_on": expires}
+    )  # fmt: skip
+    assert not form.is_valid()
+    assert "Check the year" in form.errors[field][0]
+
+
+def test_consent_recipients_refuse_text_direction_controls(patient_a):
+    from intake.consents import ConsentForm
+
+    form = ConsentForm(
+        {"recipient": "Clinic \u202eevil", "purpose": "Care", "scope": "placement",
+         "signed_on": LAST_YEAR, "expires_on": TOMORROW}
+    )  # fmt: skip
+    assert not form.is_valid() and "recipient" in form.errors

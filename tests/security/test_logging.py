@@ -38,3 +38,21 @@ def test_paths_of_pages_not_found_are_withheld():
 def test_template_debug_records_are_dropped():
     r = logging.LogRecord("django.template", logging.DEBUG, __file__, 1, "context %s", ("x",), None)
     assert RedactPHIFilter().filter(r) is False
+
+
+def test_runserver_request_lines_go_through_the_filter(capsys, settings):
+    """`make run` serves with runserver: its request log keeps no search terms either."""
+    import logging.config
+
+    from django.conf import settings as live
+
+    logging.config.dictConfig(live.LOGGING)
+    try:
+        logging.getLogger("django.server").info(
+            '"%s" %s %s', "GET /patients/?q=Zebulon+Quintessa HTTP/1.1", "200", "512"
+        )
+        logged = capsys.readouterr().err
+        assert "/patients/?[redacted]" in logged
+        assert "Zebulon" not in logged
+    finally:
+        logging.config.dictConfig(live.LOGGING)
