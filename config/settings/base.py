@@ -57,7 +57,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "config.clientip.TrustedProxyAuditlogMiddleware",
     # django-axes must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,6 +131,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # its log lines carry usernames; ours never do
+AXES_CLIENT_IP_CALLABLE = "config.clientip.client_ip"
+
+# Proxies whose X-Forwarded-For header is believed (addresses or networks, comma-separated).
+# Empty: the header is ignored and the connecting address is the client's (config/clientip.py).
+STEPWISE_TRUSTED_PROXIES = env.list("STEPWISE_TRUSTED_PROXIES", default=[])
 
 # Two-factor sign-in is required of supervisors and administrators (and of clinicians where
 # their program says so). Off only for local development (config/settings/local.py).
