@@ -3,6 +3,16 @@
 from .selectors import programs_for_user, user_roles
 
 
+def _patients_shown(sections) -> list[int]:
+    """The patients whose names or levels the page will show (for the audit entry)."""
+    ids = []
+    for section in sections:
+        for key in ("returned", "reviews_due", "signed", "top"):
+            ids.extend(p.assessment.patient_id for p in section.get(key, ()))
+        ids.extend(a.patient_id for a in section.get("drafts", ()))
+    return ids
+
+
 def home_sections(*, user) -> dict:
     roles = user_roles(user=user)
     sections = []
@@ -52,6 +62,7 @@ def home_sections(*, user) -> dict:
     from django.utils import timezone
 
     return {
+        "patients_shown": _patients_shown(sections),
         "roles": roles,
         "programs": list(programs_for_user(user=user)),
         "sections": sections,

@@ -14,8 +14,14 @@ class SignInView(auth_views.LoginView):
 
 
 def home(request):
-    """The landing page after sign-in: one section per role the user holds."""
-    return render(request, "accounts/home.html", home_sections(user=request.user))
+    """The landing page after sign-in: one section per role the user holds. When it shows
+    patients, one audit entry names them."""
+    from intake.audit import record_view
+
+    context = home_sections(user=request.user)
+    if context["patients_shown"]:
+        record_view(page="home", patients=context["patients_shown"])
+    return render(request, "accounts/home.html", context)
 
 
 @require_POST

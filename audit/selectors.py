@@ -6,7 +6,9 @@ import datetime
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
+
+from .models import PatientLink
 
 ACTIONS = {
     "create": LogEntry.Action.CREATE,
@@ -37,11 +39,8 @@ class AuditFilters:
 def audit_entries(filters: AuditFilters) -> QuerySet[LogEntry]:
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
     if filters.patient:
-        qs = qs.filter(
-            Q(additional_data__patient_id=filters.patient)
-            | Q(content_type__app_label="intake", content_type__model="patient",
-                object_id=filters.patient)
-        )  # fmt: skip
+        links = PatientLink.objects.filter(patient_id=filters.patient)
+        qs = qs.filter(pk__in=links.values("entry_id"))
     if filters.user:
         qs = qs.filter(actor__username__iexact=filters.user)
     if filters.action in ACTIONS:

@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 
+from intake.audit import record_view
+
 from .forms import AuditFilterForm
-from .models import AuditExport
+from .models import AuditExport, patient_ids_of
 from .selectors import audit_entries
 
 
@@ -22,6 +24,9 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     entries = audit_entries(form.filters())
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    shown = {i for e in page for i in patient_ids_of(e.additional_data)}
+    if shown:
+        record_view(page="audit_log", patients=shown)
     return render(request, "audit/log.html", {"form": form, "page": page})
 
 

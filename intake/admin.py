@@ -6,11 +6,12 @@ from django.contrib import admin
 from accounts.admin import SuperuserOnlyAdmin
 from placement.admin_records import ReadOnlyForSuperusers
 
+from .audit import AccessLoggedAdmin
 from .models import Assessment, Patient
 
 
 @admin.register(Patient)
-class PatientAdmin(SuperuserOnlyAdmin):
+class PatientAdmin(AccessLoggedAdmin, SuperuserOnlyAdmin):
     list_display = ["pk", "mrn", "program", "created_at"]
     list_filter = ["program"]
     search_fields = ["mrn"]

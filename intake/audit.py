@@ -1,9 +1,23 @@
 """Audit of patient data: every create and change through django-auditlog's model registry,
-and every view through ``record_access`` (an ACCESS entry with user, time, object and source
-address, filled in by auditlog's middleware)."""
+and every response that shows a patient's identity or clinical data through one ACCESS entry
+(user, time and source address filled in by the audit middleware):
 
+- ``record_access(instance)`` for a page about one record;
+- ``record_view(page=..., patients=...)`` for a page that shows several patients (a list, a
+  search, the review queue, the home page), naming every patient shown.
+
+Searches are recorded as performed - what kind of search and a keyed digest of the term, so an
+auditor holding a term can check whether it was searched - never the term itself."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from auditlog.models import LogEntry
 from auditlog.registry import auditlog
-from auditlog.signals import accessed
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from .models import Assessment, Consent, Disclosure, Patient
 
@@ -12,6 +26,76 @@ auditlog.register(Assessment)
 auditlog.register(Consent)
 auditlog.register(Disclosure)
 
+# What each page is called in the audit log.
+PAGES = {
+    "home": "Home page",
+    "patient_list": "Patient list",
+    "patient_search": "Patient search",
+    "patient_register": "Possible duplicates when registering a patient",
+    "review_queue": "Review queue",
+    "audit_log": "Audit log",
+}
 
-def record_access(instance) -> None:
-    accessed.send(sender=instance.__class__, instance=instance)
+
+def search_digest(term: str) -> str:
+    """A keyed digest of a search term (case and spacing ignored): the same term always gives
+    the same digest, and the term cannot be read back from it."""
+    normal = " ".join(term.lower().split())
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, normal.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def record_access(instance, page: str = "") -> LogEntry:
+    """One ACCESS entry for a page about ``instance`` (its patient comes from the model's
+    ``get_additional_data``)."""
+    extra = dict(instance.get_additional_data()) if hasattr(instance, "get_additional_data") else {}
+    if page:
+        extra["page"] = page
+    return LogEntry.objects.log_create(
+        instance, force_log=True, action=LogEntry.Action.ACCESS, additional_data=extra
+    )
+
+
+def record_view(*, page: str, patients, **detail) -> LogEntry:
+    """One ACCESS entry for a page that showed ``patients`` (ids)."""
+    ids = sorted({int(p) for p in patients})
+    label = PAGES.get(page, page)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(Patient),
+        object_pk="",
+        object_repr=f"{label}: {len(ids)} patient{'s' if len(ids) != 1 else ''} shown",
+        action=LogEntry.Action.ACCESS,
+        additional_data={"page": page, "patient_ids": ids, **detail},
+    )
+
+
+class AccessLoggedAdmin:
+    """For Django admin pages of patient data: the list writes one entry naming the patients
+    on the page; a record's page (and its history) writes one entry about that record."""
+
+    def patient_of(self, obj) -> int | None:
+        data = obj.get_additional_data() if hasattr(obj, "get_additional_data") else {}
+        return data.get("patient_id")
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        cl = (getattr(response, "context_data", None) or {}).get("cl")
+        if cl is not None and response.status_code == 200:
+            ids = [self.patient_of(o) for o in cl.result_list]
+            record_view(page=f"admin:{self.model._meta.model_name}", patients=filter(None, ids))
+        return response
+
+    def _log_object(self, request, object_id, response, page):
+        if response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                record_access(obj, page=page)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        return self._log_object(request, object_id, response, "admin")
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        return self._log_object(request, object_id, response, "admin history")

@@ -38,6 +38,13 @@ def patients_for_user(*, user, query: str = "") -> QuerySet[Patient]:
     return qs.filter(condition).select_related("program")
 
 
+def search_kind(query: str) -> str:
+    """What a search was for, as the audit log records it (never the term)."""
+    if _parse_date(query.strip()) is not None:
+        return "birth date"
+    return "name or record number"
+
+
 def _parse_date(text: str) -> datetime.date | None:
     for fmt in ("%Y-%m-%d", "%m/%d/%Y"):
         try:

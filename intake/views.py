@@ -34,6 +34,7 @@ from .selectors import (
     assessment_get_for_user,
     patient_get_for_user,
     patients_for_user,
+    search_kind,
 )
 from .services import (
     ConcurrentEditError,
@@ -67,6 +68,15 @@ def patient_list(request):
     page = Paginator(patients_for_user(user=request.user, query=query), 25).get_page(
         request.GET.get("page")
     )
+    shown = [p.pk for p in page]
+    if query.strip():
+        audit.record_view(
+            page="patient_search",
+            patients=shown,
+            search={"kind": search_kind(query), "digest": audit.search_digest(query)},
+        )
+    elif shown:
+        audit.record_view(page="patient_list", patients=shown)
     return render(
         request,
         "intake/patient_list.html",
@@ -100,10 +110,13 @@ def patient_create(request):
         else:
             messages.success(request, "Patient registered.")
             return redirect("intake:patient_detail", pk=patient.pk)
+    if getattr(form, "duplicates", None):
+        audit.record_view(page="patient_register", patients=[p.pk for p in form.duplicates])
     return render(request, "intake/patient_form.html", {"form": form})
 
 
 def _patient_page(request, patient, *, start_form=None, status=200):
+    audit.record_access(patient)
     can_edit = _is_clinician_of(request.user, patient)
     if can_edit and start_form is None:
         start_form = StartAssessmentForm(patient=patient)
@@ -122,7 +135,6 @@ def _patient_page(request, patient, *, start_form=None, status=200):
 
 def patient_detail(request, pk):
     patient = patient_get_for_user(user=request.user, pk=pk)
-    audit.record_access(patient)
     return _patient_page(request, patient)
 
 
@@ -310,6 +322,7 @@ def _rating_follows_suggestion(post) -> bool:
 
 
 def _render_step(request, assessment, rs, step, form, substances, status=200):
+    audit.record_access(assessment, page=f"wizard {step.code}")
     codes = step_codes(rs)
     suggestion = None
     if step.dimension is not None:
@@ -361,6 +374,7 @@ def step_suggest(request, pk, step):
     form = StepForm(
         request.POST, questions=current.questions, dimension=current.dimension, partial=True
     )
+    audit.record_access(assessment, page=f"suggestion {current.code}")
     if not form.is_valid():
         return render(
             request,
@@ -383,6 +397,7 @@ def _summary(request, assessment, rs):
             messages.error(request, str(exc))
         else:
             return redirect("intake:recommendation", pk=assessment.pk)
+    audit.record_access(assessment, page="wizard summary")
     steps = _step_view(assessment, rs)
     previous = assessment.previous
     for s in steps:

@@ -76,6 +76,10 @@ def review_queue(request):
     )
     now = timezone.now()
     rows = [{"p": p, "overdue": is_overdue(p, now)} for p in page]
+    if rows:
+        audit.record_view(
+            page="review_queue", patients=[r["p"].assessment.patient_id for r in rows]
+        )
     context = {
         "page": page,
         "rows": rows,
@@ -118,6 +122,7 @@ def queue_claim(request, pk):
         placement = placement_get_for_supervisor(user=request.user, pk=pk)
     row = {"p": placement, "overdue": is_overdue(placement), "error": error}
     if request.htmx:
+        audit.record_view(page="review_queue", patients=[placement.assessment.patient_id])
         return render(request, "placement/_queue_row.html", {"row": row})
     if error:
         messages.error(request, error)
@@ -168,6 +173,7 @@ def _respond(request, placement, error=None, status=200, **forms):
     if error:
         messages.error(request, error)
     placement = placement_get_for_supervisor(user=request.user, pk=placement.pk)
+    audit.record_access(placement.assessment)
     return render(
         request,
         "placement/review_detail.html",
@@ -285,6 +291,7 @@ def placement_disclose(request, pk):
             )
             response["Cache-Control"] = "no-store"
             return response
+    audit.record_access(placement, page="disclose")
     return render(
         request,
         "placement/disclose.html",
