@@ -34,13 +34,30 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
 }
 
 
+# Not a per-program role: a superuser adds a person to this group to let their impact previews
+# read every program's assessments (de-identified, and audited).
+NETWORK_GROUP = "Network rule administrators"
+NETWORK_PERMISSIONS = {
+    "placement": {
+        **dict.fromkeys(RULE_TABLE_MODELS, ("add", "change", "delete", "view")),
+        "impactjob": ("impact_all_programs",),
+    }
+}
+
+
+def _codenames(model: str, actions) -> list[str]:
+    return [a if a.startswith("impact_") else f"{a}_{model}" for a in actions]
+
+
 def sync_role_groups(**kwargs) -> None:
-    for role, apps in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=GROUP_FOR_ROLE[role])
+    groups = {GROUP_FOR_ROLE[role]: apps for role, apps in ROLE_PERMISSIONS.items()}
+    groups[NETWORK_GROUP] = NETWORK_PERMISSIONS
+    for name, apps in groups.items():
+        group, _ = Group.objects.get_or_create(name=name)
         wanted = []
         for app_label, models in apps.items():
             for model, actions in models.items():
-                codenames = [f"{action}_{model}" for action in actions]
+                codenames = _codenames(model, actions)
                 wanted.extend(
                     Permission.objects.filter(
                         content_type__app_label=app_label,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -615,9 +615,12 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         return HttpResponseRedirect(reverse("admin:placement_ruleset_change", args=[draft.pk]))
 
     def verify_view(self, request, pk):
+        """Verifying a draft stamps it (a record): POST only."""
         self._require(request, "view")
         obj = get_object_or_404(RuleSet, pk=pk)
-        if request.method == "POST" and obj.is_draft:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if obj.is_draft:
             self._require(request, "change")
         found, report = rule_set_verify(rule_set=obj, user=request.user)
         return TemplateResponse(
@@ -691,18 +694,29 @@ class RuleSetAdmin(SimpleHistoryAdmin):
         )
 
     def impact_view(self, request, pk):
-        from placement.impact import impact_start
+        """Starting a preview records something (the job, an audit entry): POST only."""
+        from placement.impact import ImpactScopeError, impact_start
 
         self._require(request, "view")
         obj = get_object_or_404(RuleSet, pk=pk)
-        job = impact_start(rule_set=obj, user=request.user)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            job = impact_start(rule_set=obj, user=request.user)
+        except ImpactScopeError as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:placement_ruleset_change", args=[pk]))
         return HttpResponseRedirect(reverse("admin:placement_ruleset_impact_job", args=[job.pk]))
 
     def impact_job_view(self, request, job_id):
+        from placement.impact import impact_job_for_user
         from placement.models import ImpactJob
 
         self._require(request, "view")
-        job = get_object_or_404(ImpactJob.objects.select_related("rule_set", "baseline"), pk=job_id)
+        try:
+            job = impact_job_for_user(user=request.user, job_id=job_id)
+        except ImpactJob.DoesNotExist:
+            raise Http404 from None
         template = (
             "admin/placement/ruleset/impact_progress.html"
             if request.headers.get("HX-Request")

@@ -1,44 +1,93 @@
 """Impact preview: how the stored assessments would be placed under a draft rule set versus the
 published version of the same name. Small previews run at once; large ones run as a Celery job
-that reports progress."""
+that reports progress.
+
+Scope and privacy: a rule administrator sees only the programs they administer; a network
+administrator (superusers, and holders of ``placement.impact_all_programs``) sees every
+program. What comes back is de-identified: counts of level changes, and changed cases grouped
+by (before, after, the rules that now decide) with a count - never an assessment, a patient,
+a rating profile or a flag list. Starting a preview is audited (which programs, how many
+cases); a job is readable only by the person who started it."""
 
 from __future__ import annotations
 
 from collections import Counter
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.roles import Role
+from accounts.selectors import program_ids_for_user
 from placement.loader import engine_rule_set
 from placement.models import ImpactJob, ImpactJobStatus, Recommendation, RuleSet, RuleSetStatus
 from placement.rules.engine import evaluate
 from placement.rules.errors import InputError, RuleSetError
 
-MAX_LISTED = 500
 PROGRESS_EVERY = 500
+NETWORK_PERMISSION = "placement.impact_all_programs"
 
 
-def impact_cases():
-    """The latest recommendation of every assessment: its confirmed ratings and flags."""
-    latest = Recommendation.objects.values("assessment_id").annotate(last=Max("id")).values("last")
+class ImpactScopeError(Exception):
+    """The user administers no program whose assessments could be previewed."""
+
+
+def impact_scope(user) -> tuple[bool, list[int]]:
+    """(every program?, the program ids otherwise) a user's previews may read."""
+    if user.is_superuser or user.has_perm(NETWORK_PERMISSION):
+        return True, []
+    return False, program_ids_for_user(user=user, roles=(Role.RULE_ADMIN,))
+
+
+def impact_cases(*, all_programs: bool, program_ids: list[int]):
+    """The latest recommendation of every assessment in scope: its confirmed ratings and
+    flags (read inside the job only; never stored in the result)."""
+    qs = Recommendation.objects.all()
+    if not all_programs:
+        qs = qs.filter(assessment__patient__program_id__in=program_ids)
+    latest = qs.values("assessment_id").annotate(last=Max("id")).values("last")
     return (
         Recommendation.objects.filter(pk__in=latest)
         .order_by("pk")
-        .values_list("assessment_id", "assessment__patient__program__code", "ratings", "flags")
+        .values_list("assessment__patient__program_id", "ratings", "flags")
     )
 
 
-def impact_start(*, rule_set: RuleSet, user) -> ImpactJob:
+def impact_start(*, rule_set: RuleSet, user, baseline: RuleSet | None = None) -> ImpactJob:
     from placement.tasks import impact_run_task
 
-    baseline = (
-        RuleSet.objects.filter(name=rule_set.name, status=RuleSetStatus.PUBLISHED)
-        .exclude(pk=rule_set.pk)
-        .first()
-    )
+    all_programs, program_ids = impact_scope(user)
+    if not all_programs and not program_ids:
+        raise ImpactScopeError(
+            "You are not the rule administrator of any program, so there are no stored "
+            "assessments you may preview."
+        )
+    if baseline is None:
+        baseline = (
+            RuleSet.objects.filter(name=rule_set.name, status=RuleSetStatus.PUBLISHED)
+            .exclude(pk=rule_set.pk)
+            .first()
+        )
+    cases = impact_cases(all_programs=all_programs, program_ids=program_ids)
     job = ImpactJob.objects.create(
-        rule_set=rule_set, baseline=baseline, created_by=user, total=impact_cases().count()
+        rule_set=rule_set,
+        baseline=baseline,
+        created_by=user,
+        total=cases.count(),
+        all_programs=all_programs,
+        program_ids=program_ids,
+    )
+    LogEntry.objects.log_create(
+        job,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        additional_data={
+            "page": "impact preview",
+            "all_programs": all_programs,
+            "programs": program_ids,
+            "cases": job.total,
+        },
     )
     if job.total <= settings.STEPWISE_IMPACT_SYNC_LIMIT:
         impact_run(job_id=job.pk)
@@ -50,13 +99,18 @@ def impact_start(*, rule_set: RuleSet, user) -> ImpactJob:
     return job
 
 
-def _place(rs, ratings: dict, flags: dict) -> tuple[str | None, str | None]:
+def _place(rs, ratings: dict, flags: dict):
     known = {f.code for f in rs.flags}
     try:
-        d = evaluate(rs, ratings, {k: v for k, v in flags.items() if k in known})
+        return evaluate(rs, ratings, {k: v for k, v in flags.items() if k in known})
     except InputError:
+        return None
+
+
+def _levels(decision) -> tuple[str | None, str | None]:
+    if decision is None:
         return None, None
-    return d.level, d.withdrawal_level
+    return decision.level, decision.withdrawal_level
 
 
 def impact_run(*, job_id: int) -> None:
@@ -77,29 +131,26 @@ def impact_run(*, job_id: int) -> None:
         return
     level_changes: Counter = Counter()
     wm_changes: Counter = Counter()
-    changed: list[dict] = []
-    n_changed = 0
-    processed = 0
-    cases = impact_cases()
+    groups: Counter = Counter()
+    by_program: Counter = Counter()
+    n_changed = processed = 0
+    cases = impact_cases(all_programs=job.all_programs, program_ids=job.program_ids)
     total = cases.count()
-    for assessment_id, program, ratings, flags in cases.iterator(chunk_size=2000):
-        before = _place(base, ratings, flags) if base else (None, None)
-        after = _place(draft, ratings, flags)
+    for program_id, ratings, flags in cases.iterator(chunk_size=2000):
+        before = _levels(_place(base, ratings, flags)) if base else (None, None)
+        decision = _place(draft, ratings, flags)
+        after = _levels(decision)
         level_changes[(before[0] or "-", after[0] or "cannot place")] += 1
         wm_changes[(before[1] or "-", after[1] or "cannot place")] += 1
         if before != after:
             n_changed += 1
-            if len(changed) < MAX_LISTED:
-                changed.append(
-                    {
-                        "assessment": assessment_id,
-                        "program": program,
-                        "ratings": ratings,
-                        "flags": sorted(k for k, v in flags.items() if v),
-                        "before": before,
-                        "after": after,
-                    }
-                )
+            by_program[program_id] += 1
+            deciding = (
+                tuple(sorted({r.rule_id for r in decision.reasons if r.deciding}))
+                if decision
+                else ()
+            )
+            groups[(before, after, deciding)] += 1
         processed += 1
         if processed % PROGRESS_EVERY == 0:
             ImpactJob.objects.filter(pk=job_id).update(processed=processed, total=total)
@@ -113,12 +164,21 @@ def impact_run(*, job_id: int) -> None:
             "rule_set": job.rule_set.label,
             "cases": processed,
             "changed": n_changed,
-            "level_changes": sorted(
-                ([a, b, n] for (a, b), n in level_changes.items()), key=lambda x: (-x[2], x[0])
-            ),
-            "withdrawal_changes": sorted(
-                ([a, b, n] for (a, b), n in wm_changes.items()), key=lambda x: (-x[2], x[0])
-            ),
-            "changed_cases": changed,
+            "level_changes": _rows(level_changes),
+            "withdrawal_changes": _rows(wm_changes),
+            "changed_groups": [
+                {"before": list(b), "after": list(a), "rules": list(rules), "count": n}
+                for (b, a, rules), n in sorted(groups.items(), key=lambda x: (-x[1], str(x[0])))
+            ],
+            "changed_by_program": {str(k): v for k, v in by_program.items()},
         },
     )
+
+
+def _rows(counter: Counter) -> list:
+    return sorted(([a, b, n] for (a, b), n in counter.items()), key=lambda x: (-x[2], x[0]))
+
+
+def impact_job_for_user(*, user, job_id: int) -> ImpactJob:
+    """A job its creator may read (ImpactJob.DoesNotExist for anyone else's)."""
+    return ImpactJob.objects.select_related("rule_set", "baseline").get(pk=job_id, created_by=user)

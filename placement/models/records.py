@@ -305,11 +305,19 @@ class ImpactJob(models.Model):
     processed = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=300, blank=True)
+    # Which programs' stored assessments the preview reads (see placement.impact).
+    all_programs = models.BooleanField(default=False)
+    program_ids = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        permissions = [
+            ("impact_all_programs", "Preview rule changes on every program's assessments"),
+        ]
 
     def __str__(self) -> str:
         return f"Impact preview {self.pk} of rule set {self.rule_set_id}"

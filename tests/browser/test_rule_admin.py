@@ -25,7 +25,7 @@ def test_clone_edit_verify_publish(page, live_server):
     row = page.locator("tr", has=page.locator("input[value='T-D2-4']"))
     row.locator("input[name$='-level']").fill("2.1")
     page.get_by_role("button", name="Save and continue editing").click()
-    page.get_by_role("link", name="Verify").click()
+    page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Verification failed")).to_be_visible()
     expect(page.get_by_text(re.compile("Raising D2 from 3 to 4 lowers")).first).to_be_visible()
 
@@ -34,7 +34,7 @@ def test_clone_edit_verify_publish(page, live_server):
     row = page.locator("tr", has=page.locator("input[value='T-D2-4']"))
     row.locator("input[name$='-level']").fill("4")
     page.get_by_role("button", name="Save and continue editing").click()
-    page.get_by_role("link", name="Verify").click()
+    page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Verified: total and monotone")).to_be_visible()
     page.get_by_role("link", name="Go to publish").click()
     page.get_by_role("button", name="Publish asam3-default@2").click()

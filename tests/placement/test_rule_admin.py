@@ -134,7 +134,7 @@ def test_verify_page_names_a_counterexample_and_publish_refuses(admin_client, dr
     rule = draft.rules.get(rule_id="T-D2-4")
     rule.level = "2.1"
     rule.save()
-    response = admin_client.get(reverse("admin:placement_ruleset_verify", args=[draft.pk]))
+    response = admin_client.post(reverse("admin:placement_ruleset_verify", args=[draft.pk]))
     assert b"Verification failed" in response.content
     assert b"Raising D2 from 3 to 4 lowers the treatment level from 3.7 to 2.1" in response.content
     response = admin_client.post(
@@ -146,7 +146,7 @@ def test_verify_page_names_a_counterexample_and_publish_refuses(admin_client, dr
 
 
 def test_verify_then_publish_from_admin(admin_client, draft, published):
-    response = admin_client.get(reverse("admin:placement_ruleset_verify", args=[draft.pk]))
+    response = admin_client.post(reverse("admin:placement_ruleset_verify", args=[draft.pk]))
     assert b"Verified: total and monotone" in response.content
     admin_client.post(reverse("admin:placement_ruleset_publish", args=[draft.pk]))
     draft.refresh_from_db()
@@ -176,7 +176,7 @@ def test_import_of_a_broken_file_shows_problems_and_creates_nothing(admin_client
 
 
 def test_impact_preview_runs_and_reports(admin_client, draft):
-    response = admin_client.get(
+    response = admin_client.post(
         reverse("admin:placement_ruleset_impact", args=[draft.pk]), follow=True
     )
     assert response.status_code == 200
