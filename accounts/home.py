@@ -58,7 +58,9 @@ def home_sections(*, user) -> dict:
             }
         )
     if "admin" in roles:
-        sections.append({"template": "accounts/_home_admin.html"})
+        from placement.selectors import failed_work_counts
+
+        sections.append({"template": "accounts/_home_admin.html", **failed_work_counts()})
     from django.utils import timezone
 
     return {

@@ -4,7 +4,14 @@ recommendations are never edited anywhere; corrections are new records."""
 from django.contrib import admin
 
 from intake.audit import AccessLoggedAdmin
-from placement.models import Placement, Recommendation, ReviewEvent, Signature
+from placement.models import (
+    OutboxEmail,
+    Placement,
+    Recommendation,
+    ReviewEvent,
+    Signature,
+    WorkItem,
+)
 
 
 class ReadOnlyForSuperusers(AccessLoggedAdmin, admin.ModelAdmin):
@@ -52,3 +59,72 @@ class ReviewEventAdmin(ReadOnlyForSuperusers):
 
     def patient_of(self, obj):
         return obj.placement.assessment.patient_id
+
+
+class FailedFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "failed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Failed"), ("waiting", "Waiting"), ("done", "Done")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(failed_at__isnull=False)
+        if self.value() == "waiting":
+            return queryset.filter(done_at__isnull=True, failed_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+
+class SuperusersOnly(admin.ModelAdmin):
+    """Operational records with no patient data: superusers only, read-only."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(SuperusersOnly):
+    list_display = ["__str__", "state", "attempts", "next_attempt_at", "last_error", "created_at"]
+    list_filter = [FailedFilter, "kind"]
+    actions = ["try_again"]
+
+    @admin.display(description="state")
+    def state(self, obj):
+        return obj.state
+
+    @admin.action(description="Try the selected failed work again")
+    def try_again(self, request, queryset):
+        from placement.services.work import work_retry
+
+        items = list(queryset.filter(failed_at__isnull=False))
+        for item in items:
+            work_retry(item=item)
+        self.message_user(request, f"{len(items)} item(s) will be tried again.")
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            return {}
+        return actions
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(SuperusersOnly):
+    list_display = ["pk", "subject", "recipient", "status", "attempts", "last_error", "sent_at"]
+    list_filter = ["status"]
+    exclude = ["body"]

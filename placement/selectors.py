@@ -262,6 +262,18 @@ def recently_signed_for_clinician(*, user, days: int = 14) -> QuerySet[Placement
     )
 
 
+def failed_work_counts() -> dict[str, int]:
+    """Background work that gave up (for superusers): failed items and undelivered emails."""
+    from placement.models import EmailStatus, OutboxEmail, WorkItem
+
+    return {
+        "failed_jobs": WorkItem.objects.filter(failed_at__isnull=False).count(),
+        "failed_emails": OutboxEmail.objects.filter(
+            status__in=[EmailStatus.FAILED, EmailStatus.UNKNOWN]
+        ).count(),
+    }
+
+
 def overdue_counts_by_supervisor():
     """(supervisor, number of overdue open placements in their programs) for each supervisor
     with at least one."""

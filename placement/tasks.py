@@ -16,14 +16,11 @@ def impact_run_task(job_id: int) -> None:
     impact.impact_run(job_id=job_id)
 
 
-@shared_task(name="placement.run_work_item", bind=True, max_retries=5, default_retry_delay=30)
-def run_work_item(self, item_id: int) -> bool:
-    try:
-        return work.work_run(item_id=item_id)
-    except Exception as exc:
-        work.work_record_failure(item_id=item_id, error=type(exc).__name__)
-        log.warning("work item %s failed: %s", item_id, type(exc).__name__)
-        raise self.retry(exc=exc) from exc
+@shared_task(name="placement.run_work_item")
+def run_work_item(item_id: int) -> bool:
+    """Failures are recorded on the item (attempts, a growing wait, failed after a limit);
+    the sweeper, not Celery's retry, sends it again when it is due."""
+    return work.work_run(item_id=item_id)
 
 
 @shared_task(name="placement.sweep_work")

@@ -13,6 +13,7 @@ from django.utils.crypto import get_random_string
 from accounts.roles import Role
 from tests.celery_worker import celery_worker_process, worker_env  # noqa: F401 (fixtures)
 from tests.factories import ProgramFactory, UserFactory, member
+from tests.smtp_sink import smtp_sink  # noqa: F401 (fixture)
 
 # Browser tests drive Playwright's sync API, which keeps an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -236,13 +236,19 @@ class WorkKind(models.TextChoices):
 class WorkItem(models.Model):
     """Work a placement still needs. The row is written in the same transaction as the
     placement change; a task does the work and marks the row done; a periodic sweeper re-sends
-    anything not done in time. So a broker that is down loses nothing."""
+    anything due. So a broker that is down loses nothing. Attempts are counted in their own
+    committed transaction before the work runs; a failing item waits longer each time
+    (``next_attempt_at``) and after ``MAX_ATTEMPTS`` is marked failed for a superuser to see."""
+
+    MAX_ATTEMPTS = 8
 
     placement = models.ForeignKey(Placement, on_delete=models.PROTECT, related_name="work")
     kind = models.CharField(max_length=24, choices=WorkKind.choices)
     done_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -250,25 +256,62 @@ class WorkItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["placement", "kind"], name="workitem_unique_kind")
         ]
-        indexes = [models.Index(fields=["done_at", "last_sent_at"])]
+        indexes = [models.Index(fields=["done_at", "failed_at", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.kind} for placement {self.placement_id}"
+        return f"{self.get_kind_display()} (placement {self.placement_id})"
+
+    @property
+    def state(self) -> str:
+        if self.done_at:
+            return "done"
+        return "failed" if self.failed_at else "waiting"
 
 
-class SentNotification(models.Model):
-    """One row per email actually handed to the mail backend: the idempotency key that makes
-    a task run twice send nothing twice."""
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    UNKNOWN = "unknown", "Interrupted while sending (not re-sent)"
+
+
+class OutboxEmail(models.Model):
+    """One notification email to one person. The row is committed before anything is sent,
+    and marked *sending* in its own committed transaction just before the mail server is
+    called, so that no failure anywhere can send it twice: a row found still *sending* long
+    after (the process died mid-send) becomes *unknown* and is not re-sent automatically; a
+    superuser decides. Refusals from the mail server are retried with a growing wait (4xx) or
+    fail at once (5xx); after ``MAX_ATTEMPTS`` the row fails."""
+
+    MAX_ATTEMPTS = 6
 
     key = models.CharField(max_length=120, unique=True)
+    work_item = models.ForeignKey(
+        WorkItem, null=True, blank=True, on_delete=models.PROTECT, related_name="emails"
+    )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    to_address = models.EmailField()
     subject = models.CharField(max_length=200)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    body = models.TextField()
+    message_id = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return self.key
+        return f"Email {self.pk} ({self.status})"
 
 
 class PlacementDocument(models.Model):

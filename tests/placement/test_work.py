@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from placement.models import Placement, SentNotification, WorkItem
+from placement.models import OutboxEmail, Placement, WorkItem
 from placement.services.work import work_run, work_sweep
 from placement.tasks import overdue_digest, run_work_item
 from tests.factories import PatientFactory, make_submitted
@@ -54,7 +54,7 @@ def test_a_task_run_twice_sends_nothing_twice(
     assert work_run(item_id=item.pk) is False
     run_work_item.apply(args=[item.pk])
     assert len(mail.outbox) == 1
-    assert SentNotification.objects.count() == 1
+    assert OutboxEmail.objects.filter(status="sent").count() == 1
 
 
 def test_an_interrupted_task_is_redone_once(clinician_a, supervisor_a, patient_a):
