@@ -377,7 +377,7 @@ class ConditionFormSet(forms.BaseInlineFormSet):
                 op = data.get("op")
                 if op not in ANSWER_OPS:
                     form.add_error("op", f"Choose one of: {', '.join(ANSWER_OPS)}.")
-                if op != "age_under" and data.get("question") not in questions:
+                if op not in ("age_under", "age_at_least") and data.get("question") not in questions:
                     form.add_error("question", f"Unknown question '{data.get('question')}'.")
 
 

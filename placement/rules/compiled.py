@@ -22,6 +22,7 @@ from operator import getitem
 
 from .errors import InputError, RuleSetError
 from .model import (
+    ANY_LEVEL,
     AnyOf,
     AtLeast,
     Decision,
@@ -84,6 +85,12 @@ class CompiledRuleSet:
             (track, self.field_mask(self.track_rules[track]) & self.mask) for track in self.tracks
         )
         self.modifier_mask = self.field_mask(self.modifier_rules) & self.mask
+        # A rule's cross-dimension conditions as bit masks: each must share a bit with the key.
+        self.rule_need = tuple(
+            tuple(self._atom_bits_true(c) for c in conds) for conds in self.rule_complex
+        )
+        self._parts_by_fired: dict[tuple, tuple] = {}
+        self._levels_by_fired: dict[tuple, str | None] = {}
         self._decisions: dict[int, Decision] = {}
         self._track_parts: dict[str, dict] = {track: {} for track in self.tracks}
         self._modifier_parts: dict[int, tuple] = {}
@@ -250,15 +257,16 @@ class CompiledRuleSet:
             self._decisions[key] = decision
         return decision
 
-    def _atom_true(self, cond, key: int) -> bool:
+    def _atom_bits_true(self, cond) -> int:
+        """The key bits any one of which makes ``cond`` true."""
         if isinstance(cond, AnyOf):
-            return any(self._atom_true(sub, key) for sub in cond.conditions)
+            return reduce(int.__or__, (self._atom_bits_true(c) for c in cond.conditions), 0)
         if isinstance(cond, AtLeast):
-            return bool(key & self.count_atoms[cond].carry)
+            return self.count_atoms[cond].carry
         if isinstance(cond, RatingIn):
-            return bool(key & self.dim_atoms[cond])
+            return self.dim_atoms[cond]
         if isinstance(cond, FlagIs):
-            return bool(key & self.flag_atoms[cond])
+            return self.flag_atoms[cond]
         raise AssertionError(f"unexpected condition {cond!r}")  # validated at compile time
 
     def _decide(self, key: int) -> Decision:
@@ -290,16 +298,52 @@ class CompiledRuleSet:
             withdrawal_track=self.rs.withdrawal_track,
         )
 
-    def _fired_indexes(self, key: int, indexes) -> list[int]:
+    def _fired_indexes(self, key: int, indexes) -> tuple[int, ...]:
+        fields, need = self.rule_field, self.rule_need
         out = []
         for i in indexes:
-            carry = self.rule_field[i][0]
-            if not key & carry and all(self._atom_true(c, key) for c in self.rule_complex[i]):
+            if key & fields[i][0]:
+                continue
+            for m in need[i]:
+                if not key & m:
+                    break
+            else:
                 out.append(i)
-        return out
+        return tuple(out)
 
     def _track_part(self, track: str, key: int) -> tuple[str | None, tuple[Reason, ...]]:
-        fired = [self.rules[i] for i in self._fired_indexes(key, self.track_rules[track])]
+        """The level and reasons of a track for a key. Keys that fire the same rules share
+        one part (the key also carries bits of conditions that decide nothing here)."""
+        fired_ids = self._fired_indexes(key, self.track_rules[track])
+        part = self._parts_by_fired.get(fired_ids)
+        if part is None:
+            part = self._track_part_of(track, fired_ids)
+            self._parts_by_fired[fired_ids] = part
+        return part
+
+    def track_level(self, track: str, key: int) -> str | None:
+        """Only the level of a track for a key (no reasons): what verification needs."""
+        fired_ids = self._fired_indexes(key, self.track_rules[track])
+        level = self._levels_by_fired.get(fired_ids, False)
+        if level is False:
+            level = self._level_of(track, fired_ids)
+            self._levels_by_fired[fired_ids] = level
+        return level
+
+    def _level_of(self, track: str, fired_ids) -> str | None:
+        rules, rank = self.rules, self.rank
+        asked = [rank[rules[i].level] for i in fired_ids if isinstance(rules[i], PlacementRule)]
+        if not asked:
+            return None
+        level = self.by_rank[track][max(asked)]
+        for i in fired_ids:
+            r = rules[i]
+            if isinstance(r, Substitution) and r.from_level in (level, ANY_LEVEL):
+                level = r.to_level
+        return level
+
+    def _track_part_of(self, track: str, fired_ids) -> tuple[str | None, tuple[Reason, ...]]:
+        fired = [self.rules[i] for i in fired_ids]
         asked = [r for r in fired if isinstance(r, PlacementRule)]
         if not asked:
             return None, ()  # no rule fired on this track: verification reports the gap
@@ -310,7 +354,7 @@ class CompiledRuleSet:
             for r in asked
         ]
         for r in fired:
-            if isinstance(r, Substitution) and level == r.from_level:
+            if isinstance(r, Substitution) and r.from_level in (level, ANY_LEVEL):
                 level = r.to_level
                 # The substitution now decides the track; the rules it replaced stay listed.
                 reasons = [

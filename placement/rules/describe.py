@@ -40,6 +40,10 @@ def describe_condition(cond: Condition) -> str:
             return f"{cond.question} is no"
         if cond.op == "answered":
             return f"{cond.question} is answered"
+        if cond.op == "unanswered":
+            return f"{cond.question} is not answered"
+        if cond.op == "age_at_least":
+            return f"aged {cond.value} or older on the assessment date"
         if cond.op == "between":
             return f"{cond.question} is {cond.value[0]}-{cond.value[1]}"
         if cond.op == "age_under":

@@ -133,14 +133,17 @@ def answer_holds(cond, answers: Mapping) -> bool:
     if not isinstance(cond, AnswerIs):
         return False
     op, want = cond.op, cond.value
-    if op == "age_under":
+    if op in ("age_under", "age_at_least"):
         born, on = answers.get("date_of_birth"), answers.get("assessment_date")
         if not isinstance(born, datetime.date) or not isinstance(on, datetime.date):
             return False
-        return _age_on(born, on) < want
+        age = _age_on(born, on)
+        return age < want if op == "age_under" else age >= want
     have = answers.get(cond.question)
     if op == "answered":
         return have is not None
+    if op == "unanswered":
+        return have is None
     if have is None:
         return False
     if op == "is_true":

@@ -119,14 +119,18 @@ ANSWER_OPS = (
     "is_true",
     "is_false",
     "answered",
+    "unanswered",
     "age_under",
+    "age_at_least",
 )
+AGE_OPS = ("age_under", "age_at_least")
 
 
 @dataclass(frozen=True)
 class AnswerIs:
-    """An intake answer compared with a value. ``age_under`` compares the age on the
-    ``assessment_date`` answer of a person born on the ``date_of_birth`` answer."""
+    """An intake answer compared with a value. ``age_under`` and ``age_at_least`` compare the
+    age on the ``assessment_date`` answer of a person born on the ``date_of_birth`` answer;
+    ``unanswered`` holds when the question was left blank."""
 
     question: str
     op: str
@@ -158,10 +162,14 @@ class PlacementRule:
     note: str = ""
 
 
+ANY_LEVEL = "*"
+
+
 @dataclass(frozen=True)
 class Substitution:
-    """After the tracks are decided: when ``track`` came out at ``from_level`` and the
-    conditions hold, the result becomes ``to_level``. Substitutions run in order."""
+    """After the tracks are decided: when ``track`` came out at ``from_level`` (or at any
+    level, when ``from_level`` is ``ANY_LEVEL``) and the conditions hold, the result becomes
+    ``to_level``. Substitutions run in order."""
 
     id: str
     track: str

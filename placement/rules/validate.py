@@ -7,6 +7,7 @@ from collections import Counter
 
 from .model import (
     ANSWER_OPS,
+    ANY_LEVEL,
     QUESTION_TYPES,
     AnswerIs,
     AnyOf,
@@ -103,7 +104,8 @@ def problems(rs: RuleSet) -> list[str]:
             out.append(f"Rule {r.id}: unknown level '{r.level}' on the {r.track} track.")
         check_conditions(r.id, r.when, answers_only=False)
     for r in rs.substitutions:
-        for code in (r.from_level, r.to_level):
+        codes = (r.to_level,) if r.from_level == ANY_LEVEL else (r.from_level, r.to_level)
+        for code in codes:
             if code not in levels_by_track.get(r.track, set()):
                 out.append(f"Rule {r.id}: unknown level '{code}' on the {r.track} track.")
         check_conditions(r.id, r.when, answers_only=False)
@@ -175,10 +177,10 @@ def _condition_problems(
         if len(set(cond.dimensions)) != len(cond.dimensions):
             out.append(f"{where}: 'at least' lists a dimension twice.")
     elif isinstance(cond, AnswerIs):
-        if cond.op == "age_under":
+        if cond.op in ("age_under", "age_at_least"):
             for needed in ("date_of_birth", "assessment_date"):
                 if needed not in questions:
-                    out.append(f"{where}: 'age under' needs a '{needed}' question.")
+                    out.append(f"{where}: an age comparison needs a '{needed}' question.")
         elif cond.question not in questions:
             out.append(f"{where}: unknown question '{cond.question}'.")
         if cond.op not in ANSWER_OPS:
@@ -189,7 +191,7 @@ def _condition_problems(
                 out.append(f"{where}: 'between' needs a low and a high value, low first.")
         elif cond.op in ("in", "not_in") and not isinstance(cond.value, list | tuple):
             out.append(f"{where}: '{cond.op}' needs a list of values.")
-        elif cond.op in ("gt", "gte", "lt", "lte", "age_under") and not isinstance(
+        elif cond.op in ("gt", "gte", "lt", "lte", "age_under", "age_at_least") and not isinstance(
             cond.value, int | float
         ):
             out.append(f"{where}: '{cond.op}' needs a number.")

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import time
 from dataclasses import dataclass, field
 
 from .compiled import CompiledRuleSet, compiled
-from .model import FlagIs, PlacementRule, RatingIn, RuleSet, Substitution
+from .model import ANY_LEVEL, FlagIs, PlacementRule, RatingIn, RuleSet, Substitution
 
 MAX_EXAMPLES = 10
 # Above this many equivalence classes per track, reason about the rules instead.
@@ -36,6 +37,8 @@ class Violation:
     text: str  # in plain words
     ratings: dict = field(default_factory=dict)
     flags: dict = field(default_factory=dict)
+    rules: list = field(default_factory=list)  # the rules at fault, by id
+    raised: str = ""  # monotonicity: the dimension whose rise lowered the level
 
     def as_dict(self) -> dict:
         return {
@@ -44,6 +47,8 @@ class Violation:
             "text": self.text,
             "ratings": self.ratings,
             "flags": self.flags,
+            "rules": self.rules,
+            "raised": self.raised,
         }
 
 
@@ -144,102 +149,149 @@ def verify(rs: RuleSet, limit: int = ENUMERATION_LIMIT) -> Report:
 
 
 def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -> TrackReport:
+    """Every class profile under every combination of the flags the track reads.
+
+    The class profiles are laid out flat in mixed-radix order (the first dimension varies
+    slowest), so a profile's key is a sum built one dimension at a time, and "raise dimension
+    d by one step" is a fixed offset in the flat list: monotonicity compares two slices."""
     rs = c.rs
     dims = c.dim_codes
     report = TrackReport(track, "enumeration")
     counts = {"total": 0, "population": 0, "monotone": 0}
     parts = c._track_parts[track]
     reps = [[group[0] for group in groups] for groups in classes]
-    # Which class each rating falls in, and the class-to-class steps of raising a rating by one.
-    class_of = []
+    values = [[c.tables[d][r] for r in reps[d]] for d in range(len(dims))]
+    radix = [len(r) for r in reps]
+    strides = [math.prod(radix[d + 1 :]) for d in range(len(dims))]
+    n = math.prod(radix)
+    # Class sizes (profiles each class stands for), the same under every flag combination.
+    weights = [1]
+    for groups in classes:
+        weights = [w * len(g) for w in weights for g in groups]
+    # Raising a rating by one scale step moves between two classes (or stays in one).
     steps: list[list[tuple[int, int, object]]] = []  # per dim: (from class, to class, rating)
     for d, groups in enumerate(classes):
         index = {rating: gi for gi, g in enumerate(groups) for rating in g}
-        class_of.append(index)
         scale = c.dims[dims[d]].scale
-        dim_steps = []
-        for lo, hi in itertools.pairwise(scale):
-            if index[lo] != index[hi]:
-                dim_steps.append((index[lo], index[hi], lo))
-        steps.append(dim_steps)
-    ranks = c.rank
-    n_classes = 0
-    n_profiles = 0
-    sizes = [[len(g) for g in groups] for groups in classes]
+        steps.append(
+            [
+                (index[lo], index[hi], lo)
+                for lo, hi in itertools.pairwise(scale)
+                if index[lo] != index[hi]
+            ]
+        )
+    rank = c.rank
+    adult_only = {lv.rank for lv in rs.levels_of(track) if lv.population == "adult"}
     adolescent = rs.adolescent_flag
+    rank_of_key: dict[int, int] = {}  # masked key -> rank, or -1 when no level
+    NONE_HIGH = 1 << 30
+
+    def ratings_at(i: int) -> dict:
+        return {dims[d]: reps[d][(i // strides[d]) % radix[d]] for d in range(len(dims))}
+
+    def level_at(key: int):
+        part = parts.get(key)
+        if part is None:
+            part = c._track_part(track, key)
+            parts[key] = part
+        return part
+
     for flag_values in itertools.product((False, True), repeat=len(flag_codes)):
         flags = dict(zip(flag_codes, flag_values, strict=True))
-        is_adolescent = flags.get(adolescent, False)
-        level_of: dict[tuple, str | None] = {}
-        for combo in itertools.product(*(range(len(r)) for r in reps)):
-            ratings = {dims[d]: reps[d][gi] for d, gi in enumerate(combo)}
-            key = c.key(ratings, flags) & mask
-            part = parts.get(key)
-            if part is None:
-                part = c._track_part(track, key)
-                parts[key] = part
-            level = part[0]
-            level_of[combo] = level
-            n_classes += 1
-            weight = math.prod(sizes[d][gi] for d, gi in enumerate(combo))
-            n_profiles += weight
-            if level is None:
-                counts["total"] += weight
-                if len(examples) < MAX_EXAMPLES:
-                    examples.append(
-                        Violation(
-                            "total",
-                            track,
-                            f"No {track} rule gives a level for {describe(ratings, flags)}.",
-                            ratings,
-                            flags,
-                        )
-                    )
-            elif is_adolescent and c.population[level] == "adult":
-                counts["population"] += weight
-                if len(examples) < MAX_EXAMPLES:
-                    examples.append(
-                        Violation(
-                            "population",
-                            track,
-                            f"Level {level} is for adults only but an adolescent with "
-                            f"{describe(ratings, flags)} is placed there.",
-                            ratings,
-                            flags,
-                        )
-                    )
-        for combo, level in level_of.items():
-            if level is None:
-                continue
-            for d, dim_steps in enumerate(steps):
-                for from_class, to_class, rating in dim_steps:
-                    if combo[d] != from_class:
-                        continue
-                    up = (*combo[:d], to_class, *combo[d + 1 :])
-                    higher = level_of[up]
-                    if higher is not None and ranks[higher] < ranks[level]:
-                        counts["monotone"] += 1
-                        if len(examples) < MAX_EXAMPLES:
-                            ratings = {dims[i]: reps[i][g] for i, g in enumerate(combo)}
-                            ratings[dims[d]] = rating
-                            scale = c.dims[dims[d]].scale
-                            next_rating = scale[scale.index(rating) + 1]
-                            examples.append(
-                                Violation(
-                                    "monotone",
-                                    track,
-                                    f"Raising {dims[d]} from {rating} to {next_rating} lowers the "
-                                    f"{track} level from {level} to {higher} "
-                                    f"(at {describe(ratings, flags)}).",
-                                    ratings,
-                                    flags,
-                                )
+        base = c._flag_entry(flags, tuple(flags.get(code) for code in c.flag_codes))[0]
+        keys = [base]
+        for vals in values:
+            keys = [k + v for k in keys for v in vals]
+        keys = [k & mask for k in keys]
+        lows = []
+        for k in keys:
+            r = rank_of_key.get(k)
+            if r is None:
+                level = c.track_level(track, k)
+                r = -1 if level is None else rank[level]
+                rank_of_key[k] = r
+            lows.append(r)
+        # Totality and population, weighted by the profiles each class stands for.
+        if -1 in lows:
+            for i, r in enumerate(lows):
+                if r == -1:
+                    counts["total"] += weights[i]
+                    if len(examples) < MAX_EXAMPLES:
+                        ratings = ratings_at(i)
+                        examples.append(
+                            Violation(
+                                "total",
+                                track,
+                                f"No {track} rule gives a level for {describe(ratings, flags)}.",
+                                ratings,
+                                flags,
                             )
+                        )
+        if flags.get(adolescent) and adult_only:
+            for i, r in enumerate(lows):
+                if r in adult_only:
+                    counts["population"] += weights[i]
+                    if len(examples) < MAX_EXAMPLES:
+                        ratings = ratings_at(i)
+                        part = level_at(keys[i])
+                        examples.append(
+                            Violation(
+                                "population",
+                                track,
+                                f"Level {part[0]} is for adults only but an adolescent with "
+                                f"{describe(ratings, flags)} is placed there.",
+                                ratings,
+                                flags,
+                                rules=_deciding(part),
+                            )
+                        )
+        # Monotonicity: for each step of each dimension, the profiles at the lower class
+        # against the same profiles one step up; a level that drops is a violation.
+        highs = [NONE_HIGH if r == -1 else r for r in lows]
+        for d, dim_steps in enumerate(steps):
+            stride, block = strides[d], strides[d] * radix[d]
+            for from_class, to_class, rating in dim_steps:
+                shift = (to_class - from_class) * stride
+                for start in range(from_class * stride, n, block):
+                    lo = lows[start : start + stride]
+                    hi = highs[start + shift : start + shift + stride]
+                    bad = sum(map(operator.gt, lo, hi))
+                    if not bad:
+                        continue
+                    counts["monotone"] += bad
+                    if len(examples) >= MAX_EXAMPLES:
+                        continue
+                    j = next(x for x, (a, b) in enumerate(zip(lo, hi, strict=True)) if a > b)
+                    i = start + j
+                    before, after = level_at(keys[i]), level_at(keys[i + shift])
+                    ratings = ratings_at(i)
+                    ratings[dims[d]] = rating
+                    scale = c.dims[dims[d]].scale
+                    next_rating = scale[scale.index(rating) + 1]
+                    lost = [r for r in _deciding(before) if r not in {x.rule_id for x in after[1]}]
+                    examples.append(
+                        Violation(
+                            "monotone",
+                            track,
+                            f"Raising {dims[d]} from {rating} to {next_rating} lowers the "
+                            f"{track} level from {before[0]} to {after[0]} "
+                            f"(at {describe(ratings, flags)}).",
+                            ratings,
+                            flags,
+                            rules=lost or _deciding(after),
+                            raised=dims[d],
+                        )
+                    )
     other_flags = c.n_flags - len(flag_codes)
-    report.classes = n_classes
-    report.profiles = n_profiles * 2**other_flags
+    report.classes = n * 2 ** len(flag_codes)
+    report.profiles = sum(weights) * 2 ** len(flag_codes) * 2**other_flags
     report.violations = counts
     return report
+
+
+def _deciding(part) -> list[str]:
+    """The rule ids that decided a track part (level, reasons)."""
+    return [r.rule_id for r in part[1] if r.deciding]
 
 
 def _ranges(rule) -> dict[str, tuple[int, int]] | None:
@@ -318,7 +370,8 @@ def _by_structure(c: CompiledRuleSet, track: str, examples: list) -> TrackReport
                 )
     order = sorted(rs.levels_of(track), key=lambda lv: lv.rank)
     for s in (r for r in rules if isinstance(r, Substitution)):
-        lo, hi = sorted((c.rank[s.from_level], c.rank[s.to_level]))
+        start = 0 if s.from_level == ANY_LEVEL else c.rank[s.from_level]
+        lo, hi = sorted((start, c.rank[s.to_level]))
         between = [lv.code for lv in order if lo < lv.rank < hi]
         if between:
             note(
