@@ -27,6 +27,7 @@ from placement.models import (
     RuleSetStatus,
 )
 from placement.rules.errors import RuleSetError
+from placement.rules.model import ANY_LEVEL
 from placement.rules.serialize import LEVEL_FIELDS
 from placement.ruleset_io import conditions_data, parse_code
 from placement.services import (
@@ -280,6 +281,8 @@ class RuleFormSet(DuplicateCodeFormSet):
                     form.add_error("track", f"No level belongs to a track called '{track}'.")
                 for field in ("level", "from_level") if kind == "substitution" else ("level",):
                     code = data.get(field)
+                    if field == "from_level" and code == ANY_LEVEL:
+                        continue  # "*": a substitution from any level
                     if code and track in by_track and code not in by_track[track]:
                         form.add_error(field, f"Unknown level '{code}' on the {track} track.")
             if kind == "modifier" and data.get("modifier") not in modifiers:
@@ -377,7 +380,10 @@ class ConditionFormSet(forms.BaseInlineFormSet):
                 op = data.get("op")
                 if op not in ANSWER_OPS:
                     form.add_error("op", f"Choose one of: {', '.join(ANSWER_OPS)}.")
-                if op not in ("age_under", "age_at_least") and data.get("question") not in questions:
+                if (
+                    op not in ("age_under", "age_at_least")
+                    and data.get("question") not in questions
+                ):
                     form.add_error("question", f"Unknown question '{data.get('question')}'.")
 
 

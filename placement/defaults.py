@@ -1,7 +1,8 @@
-"""The default rule set shipped with Stepwise (asam3-default version 1). The data migration
-0002 seeds it from this file; tests and benchmarks read the same file."""
+"""The default rule sets shipped with Stepwise: asam3-default version 1 (migration 0002,
+retired) and version 2 (migration 0007, published). Tests and benchmarks read the same files."""
 
 from pathlib import Path
 
 DEFAULT_RULE_SET_FILE = Path(__file__).parent / "migrations" / "data" / "asam3-default-v1.yaml"
+DEFAULT_RULE_SET_V2_FILE = DEFAULT_RULE_SET_FILE.with_name("asam3-default-v2.yaml")
 DEFAULT_RULE_SET_NAME = "asam3-default"

@@ -35,6 +35,7 @@ def content_digest(rule_set: RuleSet) -> str:
     so editing a draft after verifying it makes the stamp stale."""
     data = rule_set_to_data(rule_set)
     data.pop("notes", None)
+    data.pop("release_notes", None)
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -94,18 +94,21 @@ def rule_data(rule, conditions) -> dict:
     }
 
 
-def rule_set_to_data(rule_set) -> dict:
-    """Every row of ``rule_set`` as plain data, in a fixed order (a handful of queries)."""
-    from placement.models import Condition
-
+def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
+    """Every row of ``rule_set`` as plain data, in a fixed order (a handful of queries).
+    Migrations pass their historical ``models``."""
+    condition_model = (models or _default_models()).Condition
     conditions: dict[int, list] = {}
-    for c in Condition.objects.filter(rule__rule_set=rule_set).order_by("rule_id", "order", "id"):
+    for c in condition_model.objects.filter(rule__rule_set=rule_set).order_by(
+        "rule_id", "order", "id"
+    ):
         conditions.setdefault(c.rule_id, []).append(c)
     return {
         "format": FORMAT,
         "name": rule_set.name,
         "edition": rule_set.edition,
         "notes": rule_set.notes,
+        "release_notes": rule_set.release_notes,
         "primary_track": rule_set.primary_track,
         "withdrawal_track": rule_set.withdrawal_track,
         "adolescent_flag": rule_set.adolescent_flag,

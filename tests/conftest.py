@@ -35,7 +35,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 @pytest.fixture(autouse=True)
 def _default_rule_set_after_flush(request):
     """Transactional tests flush every table afterwards, including the rows the data
-    migration seeded. Put the default rule set back for the next one."""
+    migrations seeded. Put the default rule sets (version 1 retired, 2 published) back."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return
@@ -48,6 +48,8 @@ def _default_rule_set_after_flush(request):
     if not RuleSet.objects.filter(name="asam3-default", version=1).exists():
         seed = importlib.import_module("placement.migrations.0002_default_rule_set").seed
         seed(apps, None)
+        seed_v2 = importlib.import_module("placement.migrations.0007_default_rule_set_v2").seed_v2
+        seed_v2(apps, None)
         clear_cache()
 
 

@@ -26,6 +26,9 @@ class RuleSet(models.Model):
         max_length=10, choices=RuleSetStatus.choices, default=RuleSetStatus.DRAFT
     )
     notes = models.TextField(blank=True)
+    release_notes = models.TextField(
+        blank=True, help_text="What changed in this version and why, with the sources."
+    )
     primary_track = models.CharField(max_length=30, default="treatment")
     withdrawal_track = models.CharField(max_length=30, default="withdrawal", blank=True)
     adolescent_flag = models.CharField(max_length=40, default="adolescent", blank=True)
@@ -70,6 +73,7 @@ class RuleSet(models.Model):
         "edition",
         "version",
         "notes",
+        "release_notes",
         "primary_track",
         "withdrawal_track",
         "adolescent_flag",

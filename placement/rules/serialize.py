@@ -217,6 +217,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
     r.get(data, "name", top, (str, type(None)), None, max_len=60)
     r.get(data, "edition", top, (str, int, type(None)), None, max_len=20)
     r.get(data, "notes", top, (str, type(None)), None, max_len=MAX_TEXT["notes"])
+    r.get(data, "release_notes", top, (str, type(None)), None, max_len=MAX_TEXT["notes"])
     for key in ("primary_track", "withdrawal_track", "adolescent_flag"):
         r.get(data, key, top, (str, type(None)), None, max_len=40)
 
@@ -416,7 +417,7 @@ def modifier_data(m) -> dict:
     return {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
 
 
-def to_data(rs: RuleSet, notes: str = "") -> dict:
+def to_data(rs: RuleSet, notes: str = "", release_notes: str = "") -> dict:
     def rule(kind: str, r, **fields) -> dict:
         return {
             "id": r.id,
@@ -432,6 +433,7 @@ def to_data(rs: RuleSet, notes: str = "") -> dict:
         "name": rs.name,
         "edition": rs.edition,
         "notes": notes,
+        "release_notes": release_notes,
         "primary_track": rs.primary_track,
         "withdrawal_track": rs.withdrawal_track,
         "adolescent_flag": rs.adolescent_flag,

@@ -153,6 +153,7 @@ def rule_set_import(*, text: str, user, fmt: str | None = None) -> RuleSet:
         version=_next_version(engine.name),
         status=RuleSetStatus.DRAFT,
         notes=data.get("notes") or "",
+        release_notes=data.get("release_notes") or "",
         primary_track=engine.primary_track,
         withdrawal_track=engine.withdrawal_track,
         adolescent_flag=engine.adolescent_flag,

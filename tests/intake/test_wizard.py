@@ -28,7 +28,7 @@ def suggest(client, assessment, step, answers):
         ("D1", {"cows_score": 30}, 3, "R-D1-COWS-MODSEVERE"),
         ("D1", {"current_seizure_or_delirium": True}, 4, "R-D1-SEIZURE-DELIRIUM"),
         ("D2", {"medical_condition_status": "needs_monitoring"}, 3, "R-D2-MONITORING"),
-        ("D2", {"medical_condition_status": "none", "pregnant": True}, 2, "R-D2-PREGNANT"),
+        ("D2", {"medical_condition_status": "none", "pregnant": True}, 1, "R-D2-PREGNANT"),
         (
             "D3",
             {"suicide_risk": "ideation_with_method", "psychiatric_symptoms": "mild"},
@@ -222,10 +222,10 @@ def test_adolescent_gets_adolescent_names_hours_and_no_adult_only_level(
     ratings = {"D3": 3}
     answers = dict(MODERATE_ANSWERS)
     answers["D3"] = {
-        "suicide_risk": "ideation_with_method",
+        "suicide_risk": "ideation",
         "psychiatric_symptoms": "moderate",
         "cognitive_impairment": True,
-    }
+    }  # suggests D3 2; the clinician confirms 3 (24-hour structure, no monitoring flag)
     for step, values in answers.items():
         rating = {"substances": None, "D1": 2, "D2": 1, "D3": 3, "D4": 2, "D5": 2, "D6": 0}[step]
         assert (

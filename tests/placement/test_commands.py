@@ -37,8 +37,41 @@ def test_recommend_one_case(tmp_path):
     assert result["level"] == "2.1"
     assert result["withdrawal_level"] == "2-WM"
     assert result["modifiers"] == ["COE", "MOUD"]
-    assert result["rule_set"] == "asam3-default@1"
+    assert result["rule_set"] == "asam3-default@2"
     assert {r["rule"] for r in result["reasons"] if r["deciding"]} >= {"T-D3-2", "W-D1-2-SUPPORTED"}
+
+
+def test_version_1_still_replays_exactly(tmp_path):
+    """Retired, never changed: the command gives what the shipped version 1 gives."""
+    import random
+
+    import yaml
+
+    from placement.defaults import DEFAULT_RULE_SET_FILE
+    from placement.rules import evaluate
+    from placement.rules.serialize import from_data
+
+    shipped = from_data(yaml.safe_load(DEFAULT_RULE_SET_FILE.read_text()), version=1)
+    flags = [f.code for f in shipped.flags]
+    rng = random.Random(7)
+    cases = [
+        {
+            "ratings": {f"D{i}": rng.randint(0, 4) for i in range(1, 7)},
+            "flags": {f: rng.random() < 0.3 for f in flags},
+        }
+        for _ in range(300)
+    ]
+    code, out, err = run(
+        "recommend", "--rule-set", "asam3-default@1", payload=cases, tmp_path=tmp_path
+    )
+    assert code == 0, err
+    for case, got in zip(cases, json.loads(out), strict=True):
+        want = evaluate(shipped, case["ratings"], case["flags"])
+        assert got["rule_set"] == "asam3-default@1"
+        assert (got["level"], got["withdrawal_level"], got["modifiers"]) == (
+            want.level, want.withdrawal_level, list(want.modifiers),
+        )  # fmt: skip
+        assert got["reasons"] == [r.as_dict() for r in want.reasons]
 
 
 def test_recommend_an_array_uses_suggested_ratings_when_only_answers_are_given(tmp_path):
@@ -57,12 +90,12 @@ def test_recommend_an_array_uses_suggested_ratings_when_only_answers_are_given(t
 
 
 def test_recommend_with_a_named_rule_set_version(tmp_path, rule_admin):
-    draft = rule_set_clone(rule_set=RuleSet.objects.get(), user=rule_admin)
+    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
     code, out, _ = run(
         "recommend", "--rule-set", f"asam3-default@{draft.version}",
         payload={"ratings": MODERATE}, tmp_path=tmp_path,
     )  # fmt: skip
-    assert code == 0 and json.loads(out)["rule_set"] == "asam3-default@2"
+    assert code == 0 and json.loads(out)["rule_set"] == f"asam3-default@{draft.version}"
 
 
 @pytest.mark.parametrize(
@@ -99,11 +132,12 @@ def test_verify_rules_passes_on_the_default():
     code, out, _ = run("verify_rules")
     assert code == 0
     assert "monotonicity violations: 0" in out
-    assert "1,000,000 profile and flag combinations" in out
+    assert "64,000,000 profile and flag combinations" in out
+    assert out.splitlines()[0] == "asam3-default@2 (published)"
 
 
 def test_verify_rules_fails_on_a_broken_draft_listing_counterexamples(rule_admin):
-    draft = rule_set_clone(rule_set=RuleSet.objects.get(), user=rule_admin)
+    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
     draft.rules.get(rule_id="W-BASE").delete()
     code, out, _ = run("verify_rules", f"asam3-default@{draft.version}")
     assert code == 1

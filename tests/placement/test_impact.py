@@ -22,8 +22,8 @@ CALM = {
 
 @pytest.fixture
 def stored(clinician_a, program_a):
-    """Three assessments: two with D6 = 2 (asks 2.1 through T-D6-2), one without."""
-    ratings = {"D1": 0, "D2": 1, "D3": 0, "D4": 0, "D5": 0, "D6": 2}
+    """Three assessments: two with D5 = 3 (asks 2.1 through T-D5-3), one without."""
+    ratings = {"D1": 0, "D2": 1, "D3": 0, "D4": 0, "D5": 3, "D6": 2}
     for _ in range(2):
         make_assessment(
             clinician_a, PatientFactory(program=program_a), answers=CALM, ratings=ratings
@@ -34,7 +34,7 @@ def stored(clinician_a, program_a):
 @pytest.fixture
 def draft(rule_admin):
     draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
-    rule = draft.rules.get(rule_id="T-D6-2")
+    rule = draft.rules.get(rule_id="T-D5-3")
     rule.level = "2.5"
     rule.save()
     return draft
@@ -48,7 +48,7 @@ def test_impact_counts_level_changes_and_lists_the_cases(stored, draft, rule_adm
     assert ["2.1", "2.5", 2] in result["level_changes"]
     [group] = result["changed_groups"]
     assert (group["before"][0], group["after"][0], group["count"]) == ("2.1", "2.5", 2)
-    assert "T-D6-2" in group["rules"]
+    assert "T-D5-3" in group["rules"]
 
 
 def test_large_previews_run_as_a_job_with_progress(
@@ -87,8 +87,8 @@ def test_impact_lists_no_patient_names(stored, draft, rule_admin, client):
 
 @pytest.fixture
 def other_program(clinician_b, program_b):
-    """Two assessments in program B that the draft would also move (D6 = 2)."""
-    ratings = {"D1": 0, "D2": 1, "D3": 0, "D4": 0, "D5": 0, "D6": 2}
+    """Two assessments in program B that the draft would also move (D5 = 3)."""
+    ratings = {"D1": 0, "D2": 1, "D3": 0, "D4": 0, "D5": 3, "D6": 2}
     for _ in range(2):
         make_assessment(
             clinician_b, PatientFactory(program=program_b), answers=CALM,

@@ -65,39 +65,40 @@ def test_published_set_is_read_only(admin_client, published):
 
 def test_clone_from_admin_opens_the_new_draft(admin_client, published):
     response = admin_client.post(reverse("admin:placement_ruleset_clone", args=[published.pk]))
-    draft = RuleSet.objects.get(version=2)
+    draft = RuleSet.objects.get(status="draft")
+    assert draft.version == published.version + 1
     assert response["Location"] == change_url(draft)
     assert draft.status == "draft" and draft.rules.count() == published.rules.count()
 
 
 def test_editing_a_draft_rule_saves(admin_client, draft):
     data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "rules", "rule_id", "T-D6-2")
-    data[f"rules-{i}-level"] = "2.5"
+    i = inline_index(data, "rules", "rule_id", "T-D6-3")
+    data[f"rules-{i}-level"] = "3.5"
     response = admin_client.post(change_url(draft), data)
     assert response.status_code == 302, response.context and [
         f.errors for fs in response.context["inline_admin_formsets"] for f in fs.formset.forms
     ]
-    assert draft.rules.get(rule_id="T-D6-2").level == "2.5"
+    assert draft.rules.get(rule_id="T-D6-3").level == "3.5"
 
 
 def test_unknown_level_in_a_draft_rule_gets_a_clear_error(admin_client, draft):
     data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "rules", "rule_id", "T-D6-2")
+    i = inline_index(data, "rules", "rule_id", "T-D6-3")
     data[f"rules-{i}-level"] = "2.7"
     response = admin_client.post(change_url(draft), data)
     assert response.status_code == 200
     assert b"Unknown level &#x27;2.7&#x27; on the treatment track." in response.content
-    assert draft.rules.get(rule_id="T-D6-2").level == "2.1"
+    assert draft.rules.get(rule_id="T-D6-3").level == "3.1"
 
 
 def test_duplicate_rule_ids_get_a_clear_error(admin_client, draft):
     data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "rules", "rule_id", "T-D6-2")
-    data[f"rules-{i}-rule_id"] = "T-D6-3"
+    i = inline_index(data, "rules", "rule_id", "T-D6-3")
+    data[f"rules-{i}-rule_id"] = "T-D6-4"
     response = admin_client.post(change_url(draft), data)
     assert response.status_code == 200
-    assert b"The rule ID T-D6-3 is already used in this rule set." in response.content
+    assert b"The rule ID T-D6-4 is already used in this rule set." in response.content
 
 
 def test_a_level_referenced_by_rules_is_checked_against_the_levels_being_edited(
@@ -158,10 +159,10 @@ def test_export_and_import_through_admin(admin_client, published):
     response = admin_client.get(
         reverse("admin:placement_ruleset_export", args=[published.pk]) + "?format=yaml"
     )
-    assert response["Content-Disposition"] == 'attachment; filename="asam3-default-v1.yaml"'
+    assert response["Content-Disposition"] == 'attachment; filename="asam3-default-v2.yaml"'
     upload = SimpleUploadedFile("rules.yaml", response.content)
     response = admin_client.post(reverse("admin:placement_ruleset_import"), {"file": upload})
-    imported = RuleSet.objects.get(version=2)
+    imported = RuleSet.objects.get(version=3)
     assert response["Location"] == change_url(imported)
     data = yaml.safe_load(response.content or b"{}") or {}
     assert data == {}
@@ -172,7 +173,7 @@ def test_import_of_a_broken_file_shows_problems_and_creates_nothing(admin_client
     response = admin_client.post(reverse("admin:placement_ruleset_import"), {"file": upload})
     assert response.status_code == 200
     assert b"was not imported" in response.content
-    assert RuleSet.objects.count() == 1
+    assert RuleSet.objects.count() == 2
 
 
 def test_impact_preview_runs_and_reports(admin_client, draft):
