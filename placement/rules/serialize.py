@@ -476,10 +476,17 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "") -> dict:
 # -- text ----------------------------------------------------------------------------------------
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value shared by two places out twice: our own reader refuses aliases."""
+
+    def ignore_aliases(self, data):
+        return True
+
+
 def dumps(data: dict, fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 MAX_FILE_BYTES = 2_000_000

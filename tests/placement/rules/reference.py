@@ -36,7 +36,7 @@ def reference(rs, ratings, flags):
         if fired:
             result[track] = max((rs.level(r.level) for r in fired), key=lambda lv: lv.rank).code
     for s in rs.substitutions:
-        if result.get(s.track) == s.from_level and all(
+        if s.from_level in (result.get(s.track), "*") and all(
             holds(c, ratings, flags, rs) for c in s.when
         ):
             result[s.track] = s.to_level

@@ -98,3 +98,29 @@ def test_strict_validation_refuses_booleans_and_floats_as_ratings():
     for bad in (True, 1.0, "1"):
         with pytest.raises(InputError, match=r"ratings\.D2"):
             validate_input(RS, {**ok, "D2": bad}, {})
+
+
+# -- version 2: twelve flags ---------------------------------------------------------------------
+from tests.placement.rules.conftest import load_v2  # noqa: E402
+
+RS2 = load_v2()
+flags2_st = st.fixed_dictionaries({f.code: st.booleans() for f in RS2.flags})
+
+
+@given(ratings_st, flags2_st)
+def test_version_2_agrees_with_a_naive_reading_of_its_rules(ratings, flags):
+    d = evaluate(RS2, ratings, flags)
+    levels, modifiers, fired = reference(RS2, ratings, flags)
+    assert dict(d.levels) == levels
+    assert set(d.modifiers) == modifiers
+    assert {r.rule_id for r in d.reasons if r.kind != "substitution"} == fired
+
+
+@given(ratings_st, flags2_st, st.sampled_from(DIMS))
+def test_version_2_raising_a_rating_never_lowers_either_level(ratings, flags, dim):
+    if ratings[dim] == 4:
+        return
+    before = evaluate(RS2, ratings, flags)
+    after = evaluate(RS2, {**ratings, dim: ratings[dim] + 1}, flags)
+    assert RS2.level(after.level).rank >= RS2.level(before.level).rank
+    assert RS2.level(after.withdrawal_level).rank >= RS2.level(before.withdrawal_level).rank
