@@ -291,9 +291,13 @@ def test_emotional_answers(v2_rs, answers, d3, flags_on, flags_off):
 
 @pytest.mark.parametrize(
     ("count", "on", "off"),
-    [(2, {"sud_diagnosis"}, {"no_sud_diagnosis"}), (1, {"no_sud_diagnosis"}, {"sud_diagnosis"}),
-     (0, {"no_sud_diagnosis"}, {"sud_diagnosis"}), (None, set(), {"sud_diagnosis", "no_sud_diagnosis"})],
-)  # fmt: skip
+    [
+        (2, {"sud_diagnosis"}, {"no_sud_diagnosis"}),
+        (1, {"no_sud_diagnosis"}, {"sud_diagnosis"}),
+        (0, {"no_sud_diagnosis"}, {"sud_diagnosis"}),
+        (None, set(), {"sud_diagnosis", "no_sud_diagnosis"}),
+    ],
+)
 def test_diagnosis_flags_only_when_a_count_was_recorded(v2_rs, count, on, off):
     _, flags, _ = suggest(v2_rs, dsm5_criteria_count=count)
     assert on <= flags and not off & flags
