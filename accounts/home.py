@@ -63,7 +63,13 @@ def home_sections(*, user) -> dict:
         sections.append({"template": "accounts/_home_admin.html", **failed_work_counts()})
     from django.utils import timezone
 
+    new_rules = None
+    if roles & {"clinician", "supervisor"}:
+        from placement.editor.selectors import new_rules_notice
+
+        new_rules = new_rules_notice(user=user)
     return {
+        "new_rules": new_rules,
         "patients_shown": _patients_shown(sections),
         "roles": roles,
         "programs": list(programs_for_user(user=user)),

@@ -18,6 +18,11 @@ class Program(models.Model):
         help_text="Supervisors and administrators always need two-factor sign-in; "
         "tick this to require it of this program's clinicians too.",
     )
+    phone = models.CharField(
+        "contact phone", max_length=40, blank=True, help_text="Printed on patient handouts."
+    )
+    address = models.TextField("contact address", blank=True, help_text="Printed on handouts.")
+    email = models.EmailField("contact email", blank=True, help_text="Printed on handouts.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

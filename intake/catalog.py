@@ -55,3 +55,47 @@ def display_answer(q: Question, value) -> str:
             return ", ".join(labels.get(v, v) for v in value)
         return labels.get(value, value)
     return str(value)
+
+
+# -- substances used (the first step's table; not rule-set questions) ----------------------------
+SUBSTANCE_CHOICES = [
+    ("alcohol", "Alcohol"),
+    ("opioids_illicit", "Heroin or illicit fentanyl"),
+    ("opioids_prescription", "Prescription opioids"),
+    ("methamphetamine", "Methamphetamine or other amphetamines"),
+    ("cocaine", "Cocaine or crack"),
+    ("cannabis", "Cannabis"),
+    ("sedatives", "Benzodiazepines or other sedatives"),
+    ("hallucinogens", "Hallucinogens"),
+    ("inhalants", "Inhalants"),
+    ("nicotine", "Tobacco or nicotine"),
+    ("other", "Other"),
+]
+ROUTE_CHOICES = [
+    ("oral", "Oral"),
+    ("smoked", "Smoked or vaped"),
+    ("nasal", "Snorted"),
+    ("injected", "Injected"),
+    ("other", "Other"),
+]
+FREQUENCY_CHOICES = [
+    ("daily", "Daily"),
+    ("several_weekly", "Several times a week"),
+    ("weekly", "About once a week"),
+    ("less_than_weekly", "Less than weekly"),
+]
+
+
+def substance_rows(substances) -> list[dict]:
+    """The substances table as people read it: labels, never the stored codes."""
+    names, routes = dict(SUBSTANCE_CHOICES), dict(ROUTE_CHOICES)
+    freq = dict(FREQUENCY_CHOICES)
+    return [
+        {
+            "substance": names.get(s.get("substance"), s.get("substance", "")),
+            "last_use": s.get("last_use", ""),
+            "route": routes.get(s.get("route"), s.get("route", "")),
+            "frequency": freq.get(s.get("frequency"), s.get("frequency", "")),
+        }
+        for s in substances or ()
+    ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from placement.rules.model import Dimension, Question
 
+from .catalog import FREQUENCY_CHOICES, ROUTE_CHOICES, SUBSTANCE_CHOICES
 from .models import AssessmentKind, Patient
 
 MAX_NOTES = 5000
@@ -172,11 +173,43 @@ class PatientSearchForm(forms.Form):
 class StartAssessmentForm(forms.Form):
     kind = forms.ChoiceField(label="Type of assessment", choices=AssessmentKind.choices)
     assessment_date = forms.DateField(label="Assessment date", widget=DateInput())
+    start_another = forms.BooleanField(
+        label="Start another one anyway", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args, patient, **kwargs):
+        from .models import AssessmentStatus
+
         super().__init__(*args, **kwargs)
         self.patient = patient
         self.fields["assessment_date"].initial = today()
+        self.open_same_kind = None
+        # Someone already placed comes back for a continued-stay review, not a new intake.
+        if patient.assessments.filter(status=AssessmentStatus.SIGNED).exists():
+            self.fields["kind"].initial = AssessmentKind.CONTINUED_STAY
+
+    def clean(self):
+        from .models import AssessmentStatus
+
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and not cleaned.get("start_another"):
+            self.open_same_kind = (
+                self.patient.assessments.filter(kind=kind)
+                .exclude(status=AssessmentStatus.SIGNED)
+                .order_by("-assessment_date", "-id")
+                .first()
+            )
+            other = self.open_same_kind
+            if other is not None:
+                self.fields["start_another"].widget = forms.CheckboxInput()
+                self.add_error(
+                    "start_another",
+                    f"This person already has an open {other.get_kind_display().lower()} "
+                    f"assessment from {other.assessment_date:%Y-%m-%d}. Open it instead, or "
+                    "tick this box to start another one.",
+                )
+        return cleaned
 
     def clean_assessment_date(self):
         date = self.cleaned_data["assessment_date"]
@@ -190,10 +223,44 @@ class StartAssessmentForm(forms.Form):
 # -- wizard steps ----------------------------------------------------------------------------
 
 
+class YesNoField(forms.TypedChoiceField):
+    """A yes/no question that must be answered either way (a required "bool" question): an
+    unticked box cannot tell "no" from "not asked"."""
+
+    widget = forms.RadioSelect
+    TRUE = ("yes", "on", "true", "True")
+    FALSE = ("no", "off", "false", "False")
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=[("yes", "Yes"), ("no", "No")], coerce=self._coerce, empty_value=None, **kwargs
+        )
+
+    @classmethod
+    def _coerce(cls, value):
+        return value in cls.TRUE
+
+    def to_python(self, value):
+        if value is True or value in self.TRUE:
+            return "yes"
+        if value is False or value in self.FALSE:
+            return "no"
+        return super().to_python(value)
+
+    def prepare_value(self, value):
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
 def question_field(q: Question, required: bool) -> forms.Field:
     common = {"label": q.label, "help_text": q.help_text, "required": required}
     if q.type == "int":
         return forms.IntegerField(min_value=q.min_value, max_value=q.max_value, **common)
+    if q.type == "bool" and q.required:
+        return YesNoField(**common)
     if q.type == "bool":
         return forms.BooleanField(**{**common, "required": False})
     if q.type == "choice":
@@ -263,10 +330,14 @@ class StepForm(forms.Form):
     def question_fields(self):
         return [self[f"q_{q.code}"] for q in self.questions]
 
-    def answers(self) -> dict:
-        """The answers of this step, JSON-ready (dates as YYYY-MM-DD). Blank means removed."""
+    def answers(self, valid_only: bool = False) -> dict:
+        """The answers of this step, JSON-ready (dates as YYYY-MM-DD). Blank means removed.
+        ``valid_only``: only the questions whose values passed validation (after an error
+        elsewhere on the page, the suggestion still follows what is on screen)."""
         out = {}
         for q in self.questions:
+            if valid_only and f"q_{q.code}" not in self.cleaned_data:
+                continue
             value = self.cleaned_data.get(f"q_{q.code}")
             if isinstance(value, datetime.date):
                 value = value.isoformat()
@@ -293,40 +364,14 @@ class StepForm(forms.Form):
             )
 
 
-SUBSTANCES = [
-    ("alcohol", "Alcohol"),
-    ("opioids_illicit", "Heroin or illicit fentanyl"),
-    ("opioids_prescription", "Prescription opioids"),
-    ("methamphetamine", "Methamphetamine or other amphetamines"),
-    ("cocaine", "Cocaine or crack"),
-    ("cannabis", "Cannabis"),
-    ("sedatives", "Benzodiazepines or other sedatives"),
-    ("hallucinogens", "Hallucinogens"),
-    ("inhalants", "Inhalants"),
-    ("nicotine", "Tobacco or nicotine"),
-    ("other", "Other"),
-]
-ROUTES = [
-    ("oral", "Oral"),
-    ("smoked", "Smoked or vaped"),
-    ("nasal", "Snorted"),
-    ("injected", "Injected"),
-    ("other", "Other"),
-]
-FREQUENCIES = [
-    ("daily", "Daily"),
-    ("several_weekly", "Several times a week"),
-    ("weekly", "About once a week"),
-    ("less_than_weekly", "Less than weekly"),
-]
-
-
 class SubstanceForm(forms.Form):
-    substance = forms.ChoiceField(label="Substance", choices=[("", "Choose..."), *SUBSTANCES])
+    substance = forms.ChoiceField(
+        label="Substance", choices=[("", "Choose..."), *SUBSTANCE_CHOICES]
+    )
     last_use = forms.DateField(label="Last use", widget=DateInput())
-    route = forms.ChoiceField(label="Route", choices=[("", "Choose..."), *ROUTES])
+    route = forms.ChoiceField(label="Route", choices=[("", "Choose..."), *ROUTE_CHOICES])
     frequency = forms.ChoiceField(
-        label="Frequency, past 30 days", choices=[("", "Choose..."), *FREQUENCIES]
+        label="Frequency, past 30 days", choices=[("", "Choose..."), *FREQUENCY_CHOICES]
     )
 
     def __init__(self, *args, assessment_date=None, **kwargs):

@@ -85,6 +85,17 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
     return assessment
 
 
+def current_rules_for(assessment: Assessment) -> RuleSet | None:
+    """The published version an unsubmitted assessment moves to at its next save, when the
+    version it was started under has since been retired; None when it stays where it is."""
+    if not assessment.editable or assessment.rule_set.status == RuleSetStatus.PUBLISHED:
+        return None
+    current = RuleSet.objects.filter(
+        name=assessment.rule_set.name, status=RuleSetStatus.PUBLISHED
+    ).first()
+    return current if current is not None and current.pk != assessment.rule_set_id else None
+
+
 def engine_answers(assessment: Assessment, override: dict | None = None) -> dict:
     """The answers the rating rules see: the saved ones, ``override`` on top, and the answers
     that come from the record (birth date, assessment date)."""
@@ -141,6 +152,12 @@ def assessment_save_step(
     if assessment.version != version:
         by = assessment.updated_by.get_full_name() or assessment.updated_by.get_username()
         raise ConcurrentEditError(by=by, at=assessment.updated_at)
+    newer = current_rules_for(assessment)
+    if newer is not None:
+        # Started under a version since retired: from this save on, the current one applies
+        # (submitted and signed work keeps the version it was made with).
+        assessment.moved_from_label = assessment.rule_set.label
+        assessment.rule_set = newer
     merged = {**assessment.answers, **answers}
     assessment.answers = {k: v for k, v in merged.items() if v is not None}
     if substances is not None:
@@ -166,6 +183,18 @@ def assessment_save_step(
     assessment.touched_by(user)
     assessment.save()
     return assessment
+
+
+def moved_notice(assessment: Assessment) -> str:
+    """What to tell the clinician after a save moved the assessment to newer rules."""
+    old = getattr(assessment, "moved_from_label", "")
+    if not old:
+        return ""
+    return (
+        f"This assessment now uses the rule set {assessment.rule_set.label} (it was started "
+        f"under {old}, since retired). The suggested ratings were worked out again with the new "
+        "rules: review them before computing the recommendation."
+    )
 
 
 def missing_steps(assessment: Assessment) -> list[str]:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import programs_for_user, user_has_role
-from placement.explain import explain, level_choices
+from placement.explain import emergency_triggers, explain, handout_plan, level_choices
 from placement.forms import DecisionForm
 from placement.loader import engine_rule_set
 from placement.selectors import patient_timeline
@@ -27,7 +27,7 @@ from placement.services.recommendations import (
 )
 
 from . import audit
-from .catalog import SUBSTANCES, SUMMARY, get_step, step_codes, wizard_steps
+from .catalog import SUBSTANCES, SUMMARY, get_step, step_codes, substance_rows, wizard_steps
 from .forms import PatientForm, PatientSearchForm, StartAssessmentForm, StepForm, SubstanceFormSet
 from .models import AssessmentKind
 from .selectors import (
@@ -42,7 +42,9 @@ from .services import (
     assessment_save_step,
     assessment_start,
     assessment_suggestions,
+    current_rules_for,
     missing_steps,
+    moved_notice,
     next_step,
     patient_register,
     previous_step,
@@ -172,6 +174,7 @@ def assessment_detail(request, pk):
             "assessment": assessment,
             "patient": assessment.patient,
             "steps": _step_view(assessment, rs),
+            "substance_rows": substance_rows(assessment.substances),
             "recommendation": recommendation,
             "explanation": explain(recommendation, assessment) if recommendation else None,
             "placements": assessment.placements.select_related("submitted_by", "reviewer")
@@ -274,7 +277,7 @@ def assessment_step(request, pk, step):
                 "back": previous_step(assessment, current.code),
             }.get(action, current.code)
             try:
-                assessment_save_step(
+                saved = assessment_save_step(
                     user=request.user,
                     assessment_id=assessment.pk,
                     version=form.cleaned_data["version"],
@@ -299,6 +302,11 @@ def assessment_step(request, pk, step):
                 return redirect(
                     reverse("login") + f"?next={reverse('intake:assessment_detail', args=[pk])}"
                 )
+            notice = moved_notice(saved)
+            if notice:
+                messages.info(request, notice)
+            if action == "emergency":
+                return _to_recommendation(request, saved)
             if action == "save_exit":
                 messages.success(request, "Draft saved. Resume it from the patient's page.")
                 return redirect("intake:patient_detail", pk=assessment.patient_id)
@@ -315,6 +323,17 @@ def assessment_step(request, pk, step):
     return _render_step(request, assessment, rs, current, form, substances)
 
 
+def _to_recommendation(request, assessment):
+    """The emergency banner's link: the recommendation at once when every step is done,
+    otherwise its page in emergency mode (what to do now, and the steps still to do)."""
+    if not missing_steps(assessment):
+        try:
+            recommendation_compute(assessment=assessment, user=request.user)
+        except IntakeError as exc:
+            messages.error(request, str(exc))
+    return redirect("intake:recommendation", pk=assessment.pk)
+
+
 def _rating_follows_suggestion(post) -> bool:
     """True when the rating on screen was the suggestion and the clinician did not change it
     (without JavaScript too: the posted rating equals the one the page was rendered with)."""
@@ -325,9 +344,18 @@ def _render_step(request, assessment, rs, step, form, substances, status=200):
     audit.record_access(assessment, page=f"wizard {step.code}")
     codes = step_codes(rs)
     suggestion = None
+    override = None
+    if form.is_bound:
+        form.is_valid()  # cleaned_data holds every field that passed
+        override = form.answers(valid_only=True)
+    posted = _posted_rating(request.POST, step) if form.is_bound else None
     if step.dimension is not None:
-        override = form.answers() if form.is_bound and form.is_valid() else None
-        suggestion = _suggestion_context(assessment, step, override)
+        suggestion = _suggestion_context(assessment, step, override, posted)
+    emergency = (
+        suggestion["emergency"]
+        if suggestion
+        else _suggestion_context(assessment, step, override, None)["emergency"]
+    )
     return render(
         request,
         "intake/assessment_step.html",
@@ -341,6 +369,8 @@ def _render_step(request, assessment, rs, step, form, substances, status=200):
             "form": form,
             "substances": substances,
             "suggestion": suggestion,
+            "emergency": emergency,
+            "moving_to": current_rules_for(assessment),
             "is_first": codes.index(step.code) == 0,
             # A rating the clinician chose against the suggestion is never moved by the page.
             "rating_locked": step.code in assessment.confirmed_ratings
@@ -351,16 +381,47 @@ def _render_step(request, assessment, rs, step, form, substances, status=200):
     )
 
 
-def _suggestion_context(assessment, step, override) -> dict:
+def _posted_rating(post, step):
+    """The rating the clinician picked on this page (None while it follows the suggestion)."""
+    if step.dimension is None or post.get("rating_follows") != "0":
+        return None
+    for code in step.dimension.scale:
+        if str(code) == post.get("rating"):
+            return code
+    return None
+
+
+def _suggestion_context(assessment, step, override, chosen_rating=None) -> dict:
+    """The suggestion for the answers on screen, and whether the profile as it now stands
+    is an emergency (with the answers that make it one)."""
+    rs = engine_rule_set(assessment.rule_set)
     suggested, flags, reasons = assessment_suggestions(assessment=assessment, override=override)
-    rating = suggested.get(step.code)
-    dim = step.dimension
-    return {
-        "rating": rating,
-        "anchor": dim.anchors[dim.position(rating)] if dim.anchors else "",
-        "rules": [r for r in reasons if r.kind == "rating" and r.track == step.code],
+    profile = {}
+    chosen = set()
+    for d in rs.dimensions:
+        rating = suggested.get(d.code)
+        if d.code == step.code and chosen_rating is not None:
+            rating = chosen_rating
+        elif d.code != step.code and d.code in assessment.confirmed_ratings:
+            rating = assessment.confirmed_ratings[d.code]
+        if rating != suggested.get(d.code):
+            chosen.add(d.code)
+        profile[d.code] = rating
+    context = {
+        "emergency": emergency_triggers(rs, profile, flags, reasons, chosen),
         "flags": [code for code, on in flags.items() if on],
     }
+    dim = step.dimension
+    if dim is not None:
+        rating = suggested.get(step.code)
+        context.update(
+            {
+                "rating": rating,
+                "anchor": dim.anchors[dim.position(rating)] if dim.anchors else "",
+                "rules": [r for r in reasons if r.kind == "rating" and r.track == step.code],
+            }
+        )
+    return context
 
 
 @require_POST
@@ -375,16 +436,21 @@ def step_suggest(request, pk, step):
         request.POST, questions=current.questions, dimension=current.dimension, partial=True
     )
     audit.record_access(assessment, page=f"suggestion {current.code}")
-    if not form.is_valid():
-        return render(
-            request,
-            "intake/_suggestion.html",
-            {"suggestion": None, "invalid": True, "step": current},
-        )
+    valid = form.is_valid()
+    suggestion = _suggestion_context(
+        assessment, current, form.answers(valid_only=True), _posted_rating(request.POST, current)
+    )
     return render(
         request,
         "intake/_suggestion.html",
-        {"suggestion": _suggestion_context(assessment, current, form.answers()), "step": current},
+        {
+            "suggestion": suggestion if valid else None,
+            "invalid": not valid,
+            "emergency": suggestion["emergency"],
+            "oob": True,
+            "assessment": assessment,
+            "step": current,
+        },
     )
 
 
@@ -419,6 +485,7 @@ def _summary(request, assessment, rs):
             "step_number": len(codes),
             "step_count": len(codes),
             "rows": steps,
+            "substance_rows": substance_rows(assessment.substances),
             "missing": missing_steps(assessment),
             "unjustified": unjustified_lower_ratings(assessment, suggested),
             "flags": [f for f in rs.flags if flags.get(f.code)],
@@ -506,7 +573,9 @@ def handout(request, pk):
         {
             "assessment": assessment,
             "patient": assessment.patient,
+            "program": assessment.patient.program,
             "explanation": explain(rec, assessment),
+            "plan": handout_plan(rec, assessment),
         },
     )
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intake.catalog import display_answer, wizard_steps
+from intake.catalog import display_answer, substance_rows, wizard_steps
 from placement.loader import engine_rule_set
 from placement.models import Placement, PlacementStatus, Recommendation
-from placement.rules.model import Level, RuleSet
+from placement.rules.engine import evaluate
+from placement.rules.model import AnyOf, FlagIs, Level, RatingIn, RuleSet
 
 
 @dataclass
@@ -165,7 +166,7 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
         flags=[f.description or f.code for f in rs.flags if recommendation.flags.get(f.code)],
         movement=movement(rs, previous_code, recommendation.level),
         previous_level=rs.level(previous_code) if previous_code else None,
-        substances=list(assessment.substances),
+        substances=substance_rows(assessment.substances),
     )
     explanation.treatment = tracks[0]
     explanation.withdrawal = tracks[1] if len(tracks) > 1 else None
@@ -180,3 +181,126 @@ def level_choices(rs: RuleSet, track: str, adolescent: bool) -> list[tuple[str, 
         for lv in rs.levels_of(track)
         if lv.population != closed
     ]
+
+
+def _atoms(cond):
+    if isinstance(cond, AnyOf):
+        for c in cond.conditions:
+            yield from _atoms(c)
+    else:
+        yield cond
+
+
+def emergency_triggers(rs: RuleSet, ratings: dict, flags: dict, reasons, chosen=()) -> list[str]:
+    """What makes this profile an emergency, in plain words: the answers behind each flag or
+    rating that fires an emergency modifier rule (``reasons``: the rating and flag rules that
+    fired for the answers), or the rating the clinician chose. Empty when it is no emergency.
+    ``chosen``: dimensions whose rating the clinician set rather than took from a rule."""
+    emergency = {m.code for m in rs.modifiers if m.emergency}
+    if not emergency:
+        return []
+    decision = evaluate(rs, ratings, {k: v for k, v in flags.items() if k in rs_flag_codes(rs)})
+    fired_ids = {
+        r.rule_id for r in decision.reasons if r.kind == "modifier" and r.asks in emergency
+    }
+    out: list[str] = []
+
+    def add(text: str) -> None:
+        if text and text not in out:
+            out.append(text)
+
+    for rule in rs.modifier_rules:
+        if rule.id not in fired_ids:
+            continue
+        for atom in (a for c in rule.when for a in _atoms(c)):
+            if isinstance(atom, FlagIs) and atom.value and flags.get(atom.flag):
+                for r in reasons:
+                    if r.kind == "flag" and r.asks == atom.flag:
+                        add(r.text)
+            elif isinstance(atom, RatingIn):
+                d = rs.dimension(atom.dimension)
+                rating = ratings.get(atom.dimension)
+                if rating is None or not (
+                    d.position(atom.low) <= d.position(rating) <= d.position(atom.high)
+                ):
+                    continue
+                if atom.dimension in chosen:
+                    add(f"You rated {d.code} ({d.name}) {rating}.")
+                    continue
+                for r in reasons:
+                    if r.kind == "rating" and r.track == atom.dimension and r.deciding:
+                        add(r.text)
+    return out
+
+
+def rs_flag_codes(rs: RuleSet) -> set[str]:
+    return {f.code for f in rs.flags}
+
+
+@dataclass
+class HandoutPlan:
+    """What the patient handout says: the level the person will actually receive, whether it
+    differs from the one the assessment indicated and why, and what happens next."""
+
+    level: Level
+    level_name: str
+    withdrawal: Level | None
+    withdrawal_name: str
+    indicated: Level
+    indicated_name: str
+    differs: bool
+    reason: str  # plain words, when it differs
+    decided: bool  # False while the clinician has not decided yet
+    signed: bool
+    next_review_date: object = None
+
+
+def handout_plan(recommendation: Recommendation, assessment) -> HandoutPlan:
+    from placement.models import DiscrepancyReason, OverrideReason
+
+    rs = engine_rule_set(recommendation.rule_set)
+    adolescent = bool(recommendation.flags.get(rs.adolescent_flag))
+    placement = assessment.placements.order_by("-round").first()
+    reason = ""
+    signed = False
+    review = None
+    if placement is not None and placement.status == PlacementStatus.SIGNED:
+        code, wm = placement.final_level, placement.final_withdrawal_level
+        signed, review = True, placement.next_review_date
+        if placement.override_level and placement.override_reason:
+            reason = OverrideReason(placement.override_reason).label
+        elif placement.discrepancy:
+            reason = placement.get_discrepancy_reason_display()
+        decided = True
+    elif placement is not None and placement.status != PlacementStatus.RETURNED:
+        code, wm = placement.provided_level, placement.provided_withdrawal_level
+        reason = placement.get_discrepancy_reason_display() if placement.discrepancy else ""
+        decided = True
+    elif assessment.decision.get("provided_level"):
+        code = assessment.decision["provided_level"]
+        wm = assessment.decision.get("provided_withdrawal_level") or recommendation.withdrawal_level
+        chosen = assessment.decision.get("discrepancy_reason") or ""
+        if chosen and chosen != DiscrepancyReason.NOT_APPLICABLE:
+            reason = DiscrepancyReason(chosen).label
+        decided = True
+    else:
+        code, wm, decided = recommendation.level, recommendation.withdrawal_level, False
+    if reason == DiscrepancyReason.OTHER.label:
+        reason = (placement.discrepancy_text if placement else "") or assessment.decision.get(
+            "discrepancy_text", ""
+        )
+    level, indicated = rs.level(code), rs.level(recommendation.level)
+    withdrawal = rs.level(wm) if wm and wm in {lv.code for lv in rs.levels} else None
+    return HandoutPlan(
+        level=level,
+        level_name=level.display_name(adolescent),
+        withdrawal=withdrawal,
+        withdrawal_name=withdrawal.display_name(adolescent) if withdrawal else "",
+        indicated=indicated,
+        indicated_name=indicated.display_name(adolescent),
+        differs=code != recommendation.level,
+        reason=reason,
+        decided=decided,
+        signed=signed,
+        next_review_date=review,
+    )

@@ -182,3 +182,26 @@ def _rows(counter: Counter) -> list:
 def impact_job_for_user(*, user, job_id: int) -> ImpactJob:
     """A job its creator may read (ImpactJob.DoesNotExist for anyone else's)."""
     return ImpactJob.objects.select_related("rule_set", "baseline").get(pk=job_id, created_by=user)
+
+
+def impact_counts(*, old: RuleSet, new: RuleSet, program_ids: list[int]) -> dict:
+    """Counts only, computed at once: how many of the programs' stored assessments each rule
+    set places at each level, and how many would move. For the release-notes page."""
+    before_rs, after_rs = engine_rule_set(old), engine_rule_set(new)
+    level_changes: Counter = Counter()
+    wm_changes: Counter = Counter()
+    changed = total = 0
+    cases = impact_cases(all_programs=False, program_ids=program_ids)
+    for _program, ratings, flags in cases.iterator(chunk_size=2000):
+        before = _levels(_place(before_rs, ratings, flags))
+        after = _levels(_place(after_rs, ratings, flags))
+        level_changes[(before[0] or "-", after[0] or "cannot place")] += 1
+        wm_changes[(before[1] or "-", after[1] or "cannot place")] += 1
+        changed += before != after
+        total += 1
+    return {
+        "cases": total,
+        "changed": changed,
+        "level_changes": [r for r in _rows(level_changes) if r[0] != r[1]],
+        "withdrawal_changes": [r for r in _rows(wm_changes) if r[0] != r[1]],
+    }

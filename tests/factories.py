@@ -86,7 +86,9 @@ def step_post(step: str, answers: dict, *, version: int, rating=None, action="ne
     for code, value in answers.items():
         if value is True:
             data[f"q_{code}"] = "on"
-        elif value is False or value is None:
+        elif value is False:
+            data[f"q_{code}"] = "false"  # an unticked box, or "No" on a yes/no question
+        elif value is None:
             continue
         else:
             data[f"q_{code}"] = str(value)

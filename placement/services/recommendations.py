@@ -13,6 +13,7 @@ from intake.models import Assessment, AssessmentStatus
 from intake.services import (
     IntakeError,
     assessment_suggestions,
+    current_rules_for,
     engine_answers,
     missing_steps,
     unjustified_lower_ratings,
@@ -65,6 +66,11 @@ def recommendation_compute(*, assessment: Assessment, user) -> Recommendation:
     assessment = (
         Assessment.objects.select_for_update().select_related("patient").get(pk=assessment.pk)
     )
+    newer = current_rules_for(assessment)
+    if newer is not None:
+        assessment.rule_set = newer
+        assessment.suggested_ratings = assessment_suggestions(assessment=assessment)[0]
+        assessment.save(update_fields=["rule_set", "suggested_ratings", "updated_at"])
     missing = missing_steps(assessment)
     if missing:
         raise IntakeError("Finish these steps first: " + ", ".join(missing) + ".")

@@ -50,7 +50,7 @@ def test_summary_shows_change_per_dimension_and_a_step_down(clinician_client, pa
 def test_a_worse_picture_is_a_step_up(clinician_client, patient_a, signed):
     review = start(clinician_client, patient_a, kind="continued_stay")
     worse = dict(MODERATE_ANSWERS)
-    worse["D6"] = {"housing": "homeless"}
+    worse["D6"] = {"housing": "homeless", "supportive_person": True}
     for step, answers in worse.items():
         rating = {"D1": 2, "D2": 1, "D3": 2, "D4": 2, "D5": 2, "D6": 3}.get(step)
         save_step(clinician_client, review, step, answers, rating=rating)

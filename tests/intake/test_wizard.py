@@ -37,7 +37,7 @@ def suggest(client, assessment, step, answers):
         ),
         ("D4", {"stage_of_change": "precontemplation"}, 3, "R-D4-PRECONTEMPLATION"),
         ("D5", {"craving_0_10": 9, "coping_skills": "good"}, 3, "R-D5-CRAVING-SEVERE"),
-        ("D6", {"housing": "homeless"}, 3, "R-D6-HOMELESS"),
+        ("D6", {"housing": "homeless", "supportive_person": True}, 3, "R-D6-HOMELESS"),
     ],
 )
 def test_each_dimension_shows_its_suggested_rating_and_rule_live(
@@ -183,7 +183,13 @@ def test_changing_an_answer_after_the_recommendation_blocks_submission(clinician
     assessment = start(clinician_client, patient_a)
     complete_moderate(clinician_client, assessment)
     clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
-    save_step(clinician_client, assessment, "D6", {"housing": "unstable"}, rating=2)
+    save_step(
+        clinician_client,
+        assessment,
+        "D6",
+        {"housing": "unstable", "supportive_person": True},
+        rating=2,
+    )
     page = clinician_client.get(reverse("intake:recommendation", args=[assessment.pk]))
     assert "changed after this recommendation" in page.content.decode()
     response = clinician_client.post(

@@ -76,6 +76,8 @@ TABLE = {
         SIG,
         only({"clinician_a": 200, "supervisor_a": 200}, 404),
     ),
+    # rule sets
+    "rules:changes": ("GET", {"name": "asam3-default", "version": 2}, EVERYONE),
     # audit
     "audit:log": ("GET", {}, only({"superuser": 200}, 403)),
     "audit:export": ("GET", {}, only({"superuser": 200}, 403)),

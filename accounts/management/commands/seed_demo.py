@@ -20,6 +20,49 @@ PROGRAMS = [
     ("riverside", "Riverside Outpatient Services"),
     ("hillcrest", "Hillcrest Residential Program"),
 ]
+# Fictional contact details printed on handouts (555-01xx numbers are reserved for fiction).
+CONTACTS = {
+    "riverside": ("555-0142", "12 River Road\nSpringfield"),
+    "hillcrest": ("555-0187", "400 Hill Street\nSpringfield"),
+}
+
+# A few finished assessments, so that the demo has history (and the release notes of a rule-set
+# version have something to count). MRN -> answers per step (see the question catalog).
+_CALM = {
+    "D2": {"medical_condition_status": "none"},
+    "D3": {"suicide_risk": "none", "psychiatric_symptoms": "mild"},
+    "D5": {"craving_0_10": 3, "coping_skills": "good"},
+}
+DEMO_ASSESSMENTS = {
+    # Mild alcohol withdrawal with past withdrawal seizures.
+    "R-1001": {
+        **_CALM,
+        "substances": {"dsm5_criteria_count": 6},
+        "D1": {
+            "ciwa_ar_score": 6,
+            "withdrawal_complications_history": True,
+            "days_since_last_use": 1,
+        },
+        "D4": {"stage_of_change": "action"},
+        "D6": {"housing": "stable", "supportive_person": True},
+    },
+    # Ambivalent about change, otherwise stable.
+    "R-1002": {
+        **_CALM,
+        "substances": {"dsm5_criteria_count": 3},
+        "D1": {},
+        "D4": {"stage_of_change": "contemplation"},
+        "D6": {"housing": "stable", "supportive_person": True},
+    },
+    # Unstable housing and no one at home.
+    "H-2001": {
+        **_CALM,
+        "substances": {"dsm5_criteria_count": 8},
+        "D1": {"ciwa_ar_score": 4, "days_since_last_use": 2},
+        "D4": {"stage_of_change": "preparation"},
+        "D6": {"housing": "unstable", "supportive_person": False},
+    },
+}
 
 # username, first name, last name, program code, role
 USERS = [
@@ -66,7 +109,10 @@ class Command(BaseCommand):
         created = 0
         programs = {}
         for code, name in PROGRAMS:
-            programs[code], new = Program.objects.get_or_create(code=code, defaults={"name": name})
+            phone, address = CONTACTS[code]
+            programs[code], new = Program.objects.get_or_create(
+                code=code, defaults={"name": name, "phone": phone, "address": address}
+            )
             created += new
         for username, first, last, code, role in USERS:
             user, new = User.objects.get_or_create(
@@ -108,4 +154,59 @@ class Command(BaseCommand):
                 },
             )
             created += new
+        created += self.seed_assessments(User)
+        return created
+
+    def seed_assessments(self, User) -> int:
+        """One finished assessment (with its recommendation) for some demo patients, under the
+        rules in force when the demo was seeded. Skipped for patients who already have one."""
+        from intake.services import assessment_save_step, assessment_start
+        from placement.loader import engine_rule_set
+        from placement.rules.engine import suggest_ratings
+        from placement.services.recommendations import recommendation_compute
+
+        created = 0
+        for mrn, steps in DEMO_ASSESSMENTS.items():
+            patient = Patient.objects.get(mrn=mrn)
+            if patient.assessments.exists():
+                continue
+            clinician = User.objects.get(
+                username="clinician" if patient.program.code == "riverside" else "clinician2"
+            )
+            assessment = assessment_start(
+                user=clinician,
+                patient=patient,
+                kind="initial",
+                assessment_date=datetime.date.today(),
+            )
+            rs = engine_rule_set(assessment.rule_set)
+            known = {q.code for q in rs.questions}
+            for step, answers in steps.items():
+                answers = {k: v for k, v in answers.items() if k in known}
+                assessment = assessment_save_step(
+                    user=clinician,
+                    assessment_id=assessment.pk,
+                    version=assessment.version,
+                    step=step,
+                    answers=answers,
+                )
+            suggested = suggest_ratings(
+                rs,
+                {
+                    **{k: v for k, v in assessment.answers.items() if k in known},
+                    "date_of_birth": patient.date_of_birth.isoformat(),
+                    "assessment_date": assessment.assessment_date.isoformat(),
+                },
+            )[0]
+            for step in suggested:
+                assessment = assessment_save_step(
+                    user=clinician,
+                    assessment_id=assessment.pk,
+                    version=assessment.version,
+                    step=step,
+                    answers={},
+                    rating=suggested[step],
+                )
+            recommendation_compute(assessment=assessment, user=clinician)
+            created += 1
         return created
