@@ -257,7 +257,9 @@ def assessment_step(request, pk, step):
         return _summary(request, assessment, rs)
     action = request.POST.get("action", "next")
     autosave = bool(request.POST.get("autosave_before_signout"))
-    partial = autosave or action == "save_exit"
+    # An emergency must not wait for the rest of the step: like a draft save, the values given
+    # are checked but required ones are not insisted on.
+    partial = autosave or action in ("save_exit", "emergency")
     data = request.POST if request.method == "POST" else None
     rs, form, substances = _step_form(assessment, current, data, partial=partial)
     suggested_rating = None
@@ -398,11 +400,12 @@ def _suggestion_context(assessment, step, override, chosen_rating=None) -> dict:
     suggested, flags, reasons = assessment_suggestions(assessment=assessment, override=override)
     profile = {}
     chosen = set()
+    here = step.code if step is not None else None
     for d in rs.dimensions:
         rating = suggested.get(d.code)
-        if d.code == step.code and chosen_rating is not None:
+        if d.code == here and chosen_rating is not None:
             rating = chosen_rating
-        elif d.code != step.code and d.code in assessment.confirmed_ratings:
+        elif d.code != here and d.code in assessment.confirmed_ratings:
             rating = assessment.confirmed_ratings[d.code]
         if rating != suggested.get(d.code):
             chosen.add(d.code)
@@ -411,7 +414,7 @@ def _suggestion_context(assessment, step, override, chosen_rating=None) -> dict:
         "emergency": emergency_triggers(rs, profile, flags, reasons, chosen),
         "flags": [code for code, on in flags.items() if on],
     }
-    dim = step.dimension
+    dim = step.dimension if step is not None else None
     if dim is not None:
         rating = suggested.get(step.code)
         context.update(
@@ -499,8 +502,23 @@ def recommendation(request, pk):
     assessment = assessment_get_for_user(user=request.user, pk=pk)
     rec = assessment.recommendations.first()
     if rec is None:
-        messages.info(request, "Complete the steps and compute the recommendation first.")
-        return redirect("intake:assessment_detail", pk=pk)
+        emergency = _suggestion_context(assessment, None, None)["emergency"]
+        if not emergency:
+            messages.info(request, "Complete the steps and compute the recommendation first.")
+            return redirect("intake:assessment_detail", pk=pk)
+        # An emergency comes first: say what to do now, before the level can be worked out.
+        audit.record_access(assessment, page="emergency")
+        return render(
+            request,
+            "intake/emergency.html",
+            {
+                "assessment": assessment,
+                "patient": assessment.patient,
+                "emergency": emergency,
+                "missing": missing_steps(assessment),
+                "can_edit": assessment.editable and _can_edit(request.user, assessment),
+            },
+        )
     audit.record_access(assessment)
     rs = engine_rule_set(assessment.rule_set)
     explanation = explain(rec, assessment)

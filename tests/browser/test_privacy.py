@@ -100,6 +100,9 @@ def test_no_patient_identifiers_in_logs_during_a_full_run(page, live_server, cap
     page.get_by_role("radio", name="Good", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("radio", name="Stable", exact=True).check()
+    page.get_by_role("group", name=re.compile("Has someone at home")).get_by_role(
+        "radio", name="Yes", exact=True
+    ).check()
     page.get_by_role("button", name="Save and continue").click()
     page.get_by_role("button", name="See the recommendation").click()
     page.get_by_role("button", name="Submit for review").click()

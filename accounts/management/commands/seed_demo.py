@@ -35,7 +35,7 @@ _CALM = {
 }
 DEMO_ASSESSMENTS = {
     # Mild alcohol withdrawal with past withdrawal seizures.
-    "R-1001": {
+    "H-2001": {
         **_CALM,
         "substances": {"dsm5_criteria_count": 6},
         "D1": {
@@ -46,8 +46,8 @@ DEMO_ASSESSMENTS = {
         "D4": {"stage_of_change": "action"},
         "D6": {"housing": "stable", "supportive_person": True},
     },
-    # Ambivalent about change, otherwise stable.
-    "R-1002": {
+    # Ambivalent about change, otherwise stable (an adolescent).
+    "R-1003": {
         **_CALM,
         "substances": {"dsm5_criteria_count": 3},
         "D1": {},
@@ -55,7 +55,7 @@ DEMO_ASSESSMENTS = {
         "D6": {"housing": "stable", "supportive_person": True},
     },
     # Unstable housing and no one at home.
-    "H-2001": {
+    "H-2002": {
         **_CALM,
         "substances": {"dsm5_criteria_count": 8},
         "D1": {"ciwa_ar_score": 4, "days_since_last_use": 2},
