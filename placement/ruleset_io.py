@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+from placement.rules.cases import TestCase, cases_from_data
 from placement.rules.serialize import FORMAT, flag_data, level_data, modifier_data
 
 _INT = re.compile(r"-?\d+")
@@ -36,6 +37,7 @@ def _default_models() -> SimpleNamespace:
         Question=models.Question,
         Rule=models.Rule,
         Condition=models.Condition,
+        RuleTestCase=models.RuleTestCase,
     )
 
 
@@ -97,7 +99,8 @@ def rule_data(rule, conditions) -> dict:
 def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
     """Every row of ``rule_set`` as plain data, in a fixed order (a handful of queries).
     Migrations pass their historical ``models``."""
-    condition_model = (models or _default_models()).Condition
+    m = models or _default_models()
+    condition_model = m.Condition
     conditions: dict[int, list] = {}
     for c in condition_model.objects.filter(rule__rule_set=rule_set).order_by(
         "rule_id", "order", "id"
@@ -148,7 +151,31 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
             rule_data(rule, conditions.get(rule.pk, []))
             for rule in rule_set.rules.order_by("order", "id")
         ],
+        "tests": [
+            test_case_data(t)
+            for t in (
+                m.RuleTestCase.objects.filter(rule_set=rule_set).order_by("order", "id")
+                if hasattr(m, "RuleTestCase")
+                else ()
+            )
+        ],
     }
+
+
+def test_case_data(row) -> dict:
+    """A test-case row as data (the ``tests`` list of the file format)."""
+    return TestCase(
+        name=row.name,
+        ratings=row.ratings,
+        answers=row.answers,
+        flags=row.flags or {},
+        expect_level=row.expect_level,
+        expect_withdrawal_level=row.expect_withdrawal_level,
+        expect_modifiers=tuple(row.expect_modifiers) if row.expect_modifiers is not None else None,
+    ).as_data()
+
+
+test_case_data.__test__ = False
 
 
 def _condition_fields(cond: dict) -> dict:
@@ -248,16 +275,42 @@ def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = N
             text=r.get("text", ""),
             note=r.get("note", ""),
         )
-        position = 0
-        group = 0
-        for cond in r.get("when", []):
-            if "any_of" in cond:
-                group += 1
-                for sub in cond["any_of"]:
-                    m.Condition.objects.create(
-                        rule=rule, order=position, any_group=group, **_condition_fields(sub)
-                    )
-                    position += 1
-            else:
-                m.Condition.objects.create(rule=rule, order=position, **_condition_fields(cond))
+        write_conditions(rule, r.get("when", []), m)
+    if hasattr(m, "RuleTestCase"):  # migrations before the table existed pass models without it
+        write_test_cases(data.get("tests"), rule_set, m)
+
+
+def write_conditions(rule, when: list, m: SimpleNamespace | None = None) -> None:
+    """Condition rows for a rule's ``when`` (file format): an ``any_of`` becomes rows sharing
+    an any-of group number."""
+    m = m or _default_models()
+    position = 0
+    group = 0
+    for cond in when:
+        if "any_of" in cond:
+            group += 1
+            for sub in cond["any_of"]:
+                m.Condition.objects.create(
+                    rule=rule, order=position, any_group=group, **_condition_fields(sub)
+                )
                 position += 1
+        else:
+            m.Condition.objects.create(rule=rule, order=position, **_condition_fields(cond))
+            position += 1
+
+
+def write_test_cases(items, rule_set, m) -> None:
+    for order, case in enumerate(cases_from_data(items)):
+        m.RuleTestCase.objects.create(
+            rule_set=rule_set,
+            order=order,
+            name=case.name,
+            ratings=case.ratings,
+            answers=case.answers,
+            flags=case.flags,
+            expect_level=case.expect_level,
+            expect_withdrawal_level=case.expect_withdrawal_level,
+            expect_modifiers=list(case.expect_modifiers)
+            if case.expect_modifiers is not None
+            else None,
+        )

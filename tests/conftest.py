@@ -50,6 +50,9 @@ def _default_rule_set_after_flush(request):
         seed(apps, None)
         seed_v2 = importlib.import_module("placement.migrations.0007_default_rule_set_v2").seed_v2
         seed_v2(apps, None)
+        importlib.import_module("placement.migrations.0009_default_test_cases").seed_cases(
+            apps, None
+        )
         clear_cache()
 
 

@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
     "config.clientip.TrustedProxyAuditlogMiddleware",
+    # Rule-table history records who made each change.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # django-axes must be last: it turns lockouts into a response.
     "axes.middleware.AxesMiddleware",
 ]

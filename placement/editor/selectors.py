@@ -64,3 +64,133 @@ def impact_for_user(*, user, old: RuleSet, new: RuleSet) -> dict:
         result = impact_counts(old=old, new=new, program_ids=program_ids)
         cache.set(key, result, 600)
     return result
+
+
+# -- the version page --------------------------------------------------------------------------
+
+TABLES = [
+    ("placement", "treatment", "Treatment level"),
+    ("placement", "withdrawal", "Withdrawal management"),
+    ("substitution", None, "Substitutions (run in this order, after the levels)"),
+    ("modifier", None, "Modifiers"),
+    ("rating", None, "Rating rules: answers suggest a rating"),
+    ("flag", None, "Flag rules: answers set a flag"),
+]
+
+
+def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", text: str = ""):
+    """The version's rules as decision tables (one per track, then the other kinds), each row
+    a sentence, filtered by the dimension it reads, the level it asks for, or text. Also the
+    engine object (None when the rows do not compile) and the problems."""
+    from placement.rules import serialize
+    from placement.rules.describe import rule_sentence
+    from placement.rules.errors import RuleSetError
+    from placement.ruleset_io import rule_set_to_data
+
+    data = rule_set_to_data(rule_set)
+    try:
+        engine = serialize.from_data(data, version=rule_set.version)
+    except RuleSetError:
+        engine = None
+    rows = []
+    for item in data["rules"]:
+        reader = serialize._Reader()
+        when = [serialize.condition_from_data(c, item["id"], reader) for c in item["when"]]
+        rule = _engine_rule(item, tuple(c for c in when if c is not None))
+        rows.append(
+            {
+                "id": item["id"],
+                "kind": item["kind"],
+                "track": item.get("track", ""),
+                "sentence": rule_sentence(rule, engine) if rule is not None else "",
+                "text": item.get("text", ""),
+                "note": item.get("note", ""),
+                "reads": _reads(item),
+                "levels": {item.get("level"), item.get("from_level"), item.get("to_level")},
+            }
+        )
+    needle = text.strip().lower()
+
+    def keep(row) -> bool:
+        if dimension and dimension not in row["reads"]:
+            return False
+        if level and level not in row["levels"]:
+            return False
+        return not needle or any(
+            needle in row[k].lower() for k in ("id", "text", "sentence", "note")
+        )
+
+    tables = []
+    for kind, track, title in TABLES:
+        members = [r for r in rows if r["kind"] == kind and (track is None or r["track"] == track)]
+        if track is None and kind == "placement":
+            continue
+        tables.append(
+            {
+                "kind": kind,
+                "track": track or "",
+                "title": title,
+                "rows": [r for r in members if keep(r)],
+                "total": len(members),
+            }
+        )
+    # Tracks other than the two named ones (a state's variant may add one).
+    for t in {r["track"] for r in rows if r["kind"] == "placement"} - {"treatment", "withdrawal"}:
+        members = [r for r in rows if r["kind"] == "placement" and r["track"] == t]
+        tables.insert(
+            2,
+            {
+                "kind": "placement",
+                "track": t,
+                "title": t.capitalize(),
+                "rows": [r for r in members if keep(r)],
+                "total": len(members),
+            },
+        )
+    return tables, engine, data
+
+
+def _engine_rule(item: dict, when: tuple):
+    from placement.rules.model import (
+        FlagRule,
+        ModifierRule,
+        PlacementRule,
+        RatingRule,
+        Substitution,
+    )
+
+    common = {"id": item["id"], "when": when, "text": item.get("text", "")}
+    kind = item["kind"]
+    if kind == "placement":
+        return PlacementRule(track=item["track"], level=str(item["level"]), **common)
+    if kind == "substitution":
+        return Substitution(
+            track=item["track"],
+            from_level=str(item["from_level"]),
+            to_level=str(item["to_level"]),
+            **common,
+        )
+    if kind == "modifier":
+        return ModifierRule(modifier=item["modifier"], **common)
+    if kind == "rating":
+        return RatingRule(dimension=item["dimension"], rating=item["rating"], **common)
+    if kind == "flag":
+        return FlagRule(flag=item["flag"], **common)
+    return None
+
+
+def _reads(item: dict) -> set[str]:
+    dims = {item.get("dimension")} if item.get("dimension") else set()
+
+    def walk(cond):
+        if "any_of" in cond:
+            for c in cond["any_of"]:
+                walk(c)
+        elif "rating" in cond:
+            dims.add(cond["rating"])
+        elif "at_least" in cond:
+            dims.update(cond["of"])
+
+    for cond in item.get("when", []):
+        walk(cond)
+    return dims

@@ -22,7 +22,7 @@ NAME = "asam3-default"
 
 
 def _fingerprint(data: dict) -> str:
-    data = {k: v for k, v in data.items() if k not in ("notes", "release_notes")}
+    data = {k: v for k, v in data.items() if k not in ("notes", "release_notes", "tests")}
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

@@ -31,6 +31,7 @@ from .ruleset import (
     RuleKind,
     RuleSet,
     RuleSetStatus,
+    RuleTestCase,
 )
 
 __all__ = [
@@ -61,6 +62,7 @@ __all__ = [
     "RuleKind",
     "RuleSet",
     "RuleSetStatus",
+    "RuleTestCase",
     "Signature",
     "WorkItem",
     "WorkKind",

@@ -333,3 +333,26 @@ class Condition(DraftOnlyRow):
         return (
             Rule.objects.filter(pk=self.rule_id).values_list("rule_set__status", flat=True).first()
         )
+
+
+class RuleTestCase(RuleSetRow):
+    """A test case of a rule set version: an input and what the version must decide for it
+    (see ``placement.rules.cases``). Edited with the draft; publishing needs all to pass."""
+
+    name = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+    ratings = models.JSONField(null=True, blank=True)
+    answers = models.JSONField(null=True, blank=True)
+    flags = models.JSONField(default=dict, blank=True)
+    expect_level = models.CharField("expected treatment level", max_length=20)
+    expect_withdrawal_level = models.CharField(
+        "expected withdrawal management", max_length=20, blank=True
+    )
+    expect_modifiers = models.JSONField("expected modifiers", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rule_set", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.name

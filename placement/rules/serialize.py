@@ -417,7 +417,7 @@ def modifier_data(m) -> dict:
     return {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
 
 
-def to_data(rs: RuleSet, notes: str = "", release_notes: str = "") -> dict:
+def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> dict:
     def rule(kind: str, r, **fields) -> dict:
         return {
             "id": r.id,
@@ -470,6 +470,7 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "") -> dict:
             *(rule("rating", r, dimension=r.dimension, rating=r.rating) for r in rs.rating_rules),
             *(rule("flag", r, flag=r.flag) for r in rs.flag_rules),
         ],
+        "tests": list(tests),
     }
 
 

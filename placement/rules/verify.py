@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from .compiled import CompiledRuleSet, compiled
 from .model import ANY_LEVEL, FlagIs, PlacementRule, RatingIn, RuleSet, Substitution
 
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 200  # counterexamples collected (then grouped; the first ten are printed)
+MAX_PRINTED = 10
 # Above this many equivalence classes per track, reason about the rules instead.
 ENUMERATION_LIMIT = 3_000_000
 
@@ -61,12 +62,23 @@ class TrackReport:
     violations: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class ViolationGroup:
+    """Counterexamples that differ only in dimensions and flags the rules at fault do not
+    read: one representative and how many it stands for."""
+
+    example: Violation
+    count: int
+    varies: tuple[str, ...]  # dimensions that vary inside the group
+
+
 @dataclass
 class Report:
     rule_set: str
     tracks: list[TrackReport]
     examples: list[Violation]
     seconds: float
+    groups: list[ViolationGroup] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -96,7 +108,11 @@ class Report:
                 }
                 for t in self.tracks
             ],
-            "examples": [v.as_dict() for v in self.examples],
+            "examples": [v.as_dict() for v in self.examples[:MAX_PRINTED]],
+            "groups": [
+                {**g.example.as_dict(), "count": g.count, "varies": list(g.varies)}
+                for g in self.groups
+            ],
         }
 
     def summary_lines(self) -> list[str]:
@@ -145,7 +161,59 @@ def verify(rs: RuleSet, limit: int = ENUMERATION_LIMIT) -> Report:
             tracks.append(_enumerate(c, track, mask, classes, flag_codes, examples))
         else:
             tracks.append(_by_structure(c, track, examples))
-    return Report(rs.label, tracks, examples, time.perf_counter() - started)
+    return Report(
+        rs.label, tracks, examples, time.perf_counter() - started, group_examples(rs, examples)
+    )
+
+
+def _reads(rs: RuleSet, rule_ids) -> tuple[set[str], set[str]]:
+    """The dimensions and flags the given rules test."""
+    from .model import AnyOf, AtLeast
+
+    by_id = {r.id: r for r in (*rs.placement_rules, *rs.substitutions, *rs.modifier_rules)}
+    dims: set[str] = set()
+    flags: set[str] = set()
+
+    def walk(cond) -> None:
+        if isinstance(cond, AnyOf):
+            for c in cond.conditions:
+                walk(c)
+        elif isinstance(cond, RatingIn):
+            dims.add(cond.dimension)
+        elif isinstance(cond, AtLeast):
+            dims.update(cond.dimensions)
+        elif isinstance(cond, FlagIs):
+            flags.add(cond.flag)
+
+    for rid in rule_ids:
+        for cond in getattr(by_id.get(rid), "when", ()):
+            walk(cond)
+    return dims, flags
+
+
+def group_examples(rs: RuleSet, examples: list[Violation]) -> list[ViolationGroup]:
+    """Counterexamples grouped by what the rules at fault can see."""
+    groups: dict[tuple, list[Violation]] = {}
+    for v in examples:
+        dims, flags = _reads(rs, v.rules)
+        if v.raised:
+            dims.add(v.raised)
+        key = (
+            v.property,
+            v.track,
+            tuple(v.rules),
+            v.raised,
+            tuple(sorted((d, r) for d, r in v.ratings.items() if d in dims)),
+            tuple(sorted(f for f, on in v.flags.items() if on and f in flags)),
+        )
+        groups.setdefault(key, []).append(v)
+    out = []
+    for members in groups.values():
+        varies = tuple(
+            d for d in members[0].ratings if len({m.ratings.get(d) for m in members}) > 1
+        )
+        out.append(ViolationGroup(members[0], len(members), varies))
+    return out
 
 
 def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -> TrackReport:
@@ -278,7 +346,8 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
                             f"(at {describe(ratings, flags)}).",
                             ratings,
                             flags,
-                            rules=lost or _deciding(after),
+                            # The rule that stops applying and the one that then decides.
+                            rules=list(dict.fromkeys([*lost, *_deciding(after)])),
                             raised=dims[d],
                         )
                     )

@@ -10,6 +10,7 @@ from .rulesets import (
     rule_set_problems,
     rule_set_publish,
     rule_set_resolve,
+    rule_set_test_results,
     rule_set_verify,
 )
 
@@ -22,5 +23,6 @@ __all__ = [
     "rule_set_problems",
     "rule_set_publish",
     "rule_set_resolve",
+    "rule_set_test_results",
     "rule_set_verify",
 ]

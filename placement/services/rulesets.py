@@ -9,10 +9,11 @@ from django.utils import timezone
 from placement.loader import clear_cache, content_digest, engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
 from placement.rules import serialize
+from placement.rules.cases import CaseResult, cases_from_data, run_cases
 from placement.rules.errors import RuleSetError
 from placement.rules.validate import problems
 from placement.rules.verify import Report, verify
-from placement.ruleset_io import rule_set_to_data, write_rule_set_rows
+from placement.ruleset_io import rule_set_to_data, test_case_data, write_rule_set_rows
 
 
 class RuleSetWorkflowError(Exception):
@@ -96,6 +97,17 @@ def _stamp(rule_set: RuleSet, user, *, ok: bool, payload: dict) -> None:
     rule_set.save()
 
 
+def rule_set_test_results(*, rule_set: RuleSet) -> list[CaseResult]:
+    """Every test case of the version run against its current rows (empty when the rows do
+    not compile; verification reports that)."""
+    try:
+        engine = engine_rule_set(rule_set)
+    except RuleSetError:
+        return []
+    rows = rule_set.ruletestcases.order_by("order", "id")
+    return run_cases(engine, cases_from_data([test_case_data(t) for t in rows]))
+
+
 def rule_set_is_verified(*, rule_set: RuleSet) -> bool:
     """Verified, and not edited since."""
     return bool(
@@ -117,6 +129,13 @@ def rule_set_publish(*, rule_set: RuleSet, user) -> RuleSet:
             f"{rule_set.label} is not verified in its current form. Run Verify first; "
             "publishing needs a clean verification of exactly these rules."
         )
+    failing = [r for r in rule_set_test_results(rule_set=rule_set) if not r.passed]
+    if failing:
+        names = "; ".join(f"{r.case.name} ({', '.join(r.problems)})" for r in failing[:3])
+        raise RuleSetWorkflowError(
+            f"{len(failing)} test case(s) of {rule_set.label} fail: {names}. Fix the rules or "
+            "the cases; publishing needs every case to pass."
+        )
     now = timezone.now()
     for old in RuleSet.objects.select_for_update().filter(
         name=rule_set.name, status=RuleSetStatus.PUBLISHED
@@ -132,19 +151,39 @@ def rule_set_publish(*, rule_set: RuleSet, user) -> RuleSet:
     return rule_set
 
 
+def _located(problem: str, where: dict) -> str:
+    """A problem about rule X, prefixed with the sheet and row it came from."""
+    import re
+
+    match = re.match(r"Rule ([^:]+):|rules\[\d+\] \(([^)]+)\)", problem)
+    rule_id = match and (match.group(1) or match.group(2))
+    if rule_id and rule_id in where:
+        sheet, row = where[rule_id]
+        return f"Sheet '{sheet}', row {row}: {problem}"
+    return problem
+
+
 def rule_set_export(*, rule_set: RuleSet, fmt: str = "yaml") -> str:
     return serialize.dumps(rule_set_to_data(rule_set), fmt)
 
 
 @transaction.atomic
-def rule_set_import(*, text: str, user, fmt: str | None = None) -> RuleSet:
-    """A new draft from an exported file. Raises RuleSetError listing every problem; on error
-    nothing is written."""
-    data = serialize.loads(text, fmt)
-    engine = serialize.from_data(data)
-    found = problems(engine)
+def rule_set_import(*, user, text: str = "", fmt: str | None = None, data=None) -> RuleSet:
+    """A new draft from an exported file (``text``) or its already-read ``data`` (a
+    spreadsheet). Raises RuleSetError listing every problem; on error nothing is written."""
+    where = {}
+    if data is None:
+        data = serialize.loads(text, fmt)
+    elif isinstance(data, dict):
+        where = data.pop("_where", {})  # spreadsheet rows of each rule, for the messages
+    try:
+        engine = serialize.from_data(data)
+        cases_from_data(data.get("tests"))  # shape problems of the test cases, before writing
+        found = problems(engine)
+    except RuleSetError as exc:
+        found = exc.problems
     if found:
-        raise RuleSetError(found)
+        raise RuleSetError([_located(p, where) for p in found])
     if not engine.name:
         raise RuleSetError(["The file gives no rule-set name."])
     draft = RuleSet.objects.create(

@@ -103,3 +103,22 @@
 document.addEventListener("click", function (evt) {
   if (evt.target.closest("[data-print]")) { window.print(); }
 });
+
+/* Rule editor: each condition shows only the fields of its kind (all show without script). */
+(function () {
+  "use strict";
+  var sync = function () {
+    document.querySelectorAll("[data-condition]").forEach(function (box) {
+      var kind = box.querySelector("select[name$='-kind']");
+      box.querySelectorAll("[data-kind]").forEach(function (group) {
+        group.hidden = !!kind && group.dataset.kind !== kind.value;
+      });
+    });
+  };
+  document.addEventListener("change", function (evt) {
+    if (evt.target.matches && evt.target.matches("select[name$='-kind']")) { sync(); }
+  });
+  document.addEventListener("DOMContentLoaded", sync);
+  document.body.addEventListener("htmx:afterSwap", sync);
+  sync();
+})();

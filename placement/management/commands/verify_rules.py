@@ -60,7 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  verified in {report.seconds:.2f} s")
         if not report.ok:
             self.stdout.write("First counterexamples:")
-            for v in report.examples:
-                self.stdout.write(f"  - [{v.property}] {v.text}")
+            for v in report.examples[:10]:
+                at_fault = f" Rules at fault: {', '.join(v.rules)}." if v.rules else ""
+                self.stdout.write(f"  - [{v.property}] {v.text}{at_fault}")
             sys.exit(1)
         self.stdout.write(self.style.SUCCESS("OK: total and monotone."))

@@ -1,0 +1,583 @@
+"""Forms of the rule editor. Every choice is drawn from the version's own catalogs (levels,
+dimensions and their scales, flags, modifiers, questions and their choices): never free text
+where a choice exists. Conditions are built row by row; a value is typed only for an answer
+comparison, and it is checked against the question's type and choices."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from intake.forms import TextField
+from placement.rules.model import ANY_LEVEL, RuleSet
+
+OPS = [
+    ("eq", "is"),
+    ("ne", "is not"),
+    ("in", "is one of"),
+    ("not_in", "is none of"),
+    ("gte", "is at least"),
+    ("gt", "is above"),
+    ("lte", "is at most"),
+    ("lt", "is below"),
+    ("between", "is between (low-high)"),
+    ("is_true", "is yes"),
+    ("is_false", "is no"),
+    ("answered", "is answered"),
+    ("unanswered", "is not answered"),
+    ("age_under", "age on the assessment date is under"),
+    ("age_at_least", "age on the assessment date is at least"),
+]
+NO_VALUE = {"is_true", "is_false", "answered", "unanswered"}
+KINDS_PLACEMENT = [
+    ("rating", "A rating is in a range"),
+    ("flag", "A flag is on or off"),
+    ("at_least", "At least N dimensions are rated K or more"),
+]
+KINDS_ANSWER = [("answer", "An intake answer")]
+
+
+class Catalogs:
+    """The codes a version offers, for the choices of every form."""
+
+    def __init__(self, rs: RuleSet):
+        self.rs = rs
+        self.dimensions = [(d.code, f"{d.code} {d.name}") for d in rs.dimensions]
+        self.scales = {d.code: list(d.scale) for d in rs.dimensions}
+        seen: dict[str, None] = {}
+        for d in rs.dimensions:
+            for code in d.scale:
+                seen.setdefault(str(code), None)
+        self.ratings = [(c, c) for c in seen]
+        self.tracks = [(t, t.capitalize()) for t in rs.tracks]
+        self.levels = [
+            (t.capitalize(), [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels_of(t)])
+            for t in rs.tracks
+        ]
+        self.flags = [(f.code, f.description or f.code) for f in rs.flags]
+        self.modifiers = [(m.code, f"{m.code} {m.name}") for m in rs.modifiers]
+        self.questions = [(q.code, q.label or q.code) for q in rs.questions]
+        self.question = {q.code: q for q in rs.questions}
+
+    def level_track(self, code: str) -> str | None:
+        for lv in self.rs.levels:
+            if lv.code == code:
+                return lv.track
+        return None
+
+
+def _code(value: str, scale: list):
+    for code in scale:
+        if str(code) == value:
+            return code
+    return None
+
+
+class RuleForm(forms.Form):
+    rule_id = forms.CharField(label="Rule ID", max_length=60, help_text="Stable, e.g. T-D5-3.")
+    text = forms.CharField(
+        label="Description, in plain words", max_length=300, widget=forms.TextInput
+    )
+    note = forms.CharField(
+        label="Source or caveat (for administrators)", max_length=300, required=False
+    )
+
+    def __init__(self, *args, kind: str, catalogs: Catalogs, taken: set[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind, self.catalogs, self.taken = kind, catalogs, taken
+        c = catalogs
+        if kind in ("placement", "substitution"):
+            self.fields["track"] = forms.ChoiceField(label="Track", choices=c.tracks)
+        if kind == "placement":
+            self.fields["level"] = forms.ChoiceField(label="At least this level", choices=c.levels)
+        if kind == "substitution":
+            self.fields["from_level"] = forms.ChoiceField(
+                label="When the track came out at",
+                choices=[("Any", [(ANY_LEVEL, "Any level")]), *c.levels],
+            )
+            self.fields["level"] = forms.ChoiceField(label="It becomes", choices=c.levels)
+        if kind == "modifier":
+            self.fields["modifier"] = forms.ChoiceField(label="Adds", choices=c.modifiers)
+        if kind == "rating":
+            self.fields["dimension"] = forms.ChoiceField(label="Dimension", choices=c.dimensions)
+            self.fields["rating"] = forms.ChoiceField(
+                label="Suggests at least this rating", choices=c.ratings
+            )
+        if kind == "flag":
+            self.fields["flag"] = forms.ChoiceField(label="Sets the flag", choices=c.flags)
+
+    def clean_rule_id(self):
+        rule_id = self.cleaned_data["rule_id"].strip()
+        if not rule_id or any(ch.isspace() for ch in rule_id):
+            raise ValidationError("Use letters, digits and dashes, without spaces.")
+        if rule_id in self.taken:
+            raise ValidationError(f"The rule ID {rule_id} is already used in this version.")
+        return rule_id
+
+    def clean(self):
+        cleaned = super().clean()
+        c = self.catalogs
+        track = cleaned.get("track")
+        for name in ("level", "from_level"):
+            code = cleaned.get(name)
+            if code and code != ANY_LEVEL and track and c.level_track(code) != track:
+                self.add_error(name, f"Level {code} is not on the {track} track.")
+        if self.kind == "rating":
+            dim, rating = cleaned.get("dimension"), cleaned.get("rating")
+            if dim and rating is not None and _code(rating, c.scales[dim]) is None:
+                self.add_error("rating", f"{rating} is not a rating on the {dim} scale.")
+        return cleaned
+
+    def rule_fields(self) -> dict:
+        """The Rule row's fields."""
+        d = self.cleaned_data
+        fields = {
+            "rule_id": d["rule_id"],
+            "kind": self.kind,
+            "text": d["text"].strip(),
+            "note": d.get("note", "").strip(),
+        }
+        for name in ("track", "level", "from_level", "modifier", "dimension", "flag"):
+            if name in d:
+                fields[name] = d[name]
+        if "rating" in d:
+            fields["rating"] = str(d["rating"])
+        return fields
+
+
+class ConditionForm(forms.Form):
+    group = forms.IntegerField(
+        label="Alternatives group",
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text="Conditions sharing a group number are alternatives (any one of them is "
+        "enough). Leave blank when the condition must hold.",
+    )
+    kind = forms.ChoiceField(label="Condition")
+    dimension = forms.ChoiceField(label="Dimension", required=False)
+    low = forms.ChoiceField(label="Rated from", required=False)
+    high = forms.ChoiceField(label="to", required=False)
+    flag = forms.ChoiceField(label="Flag", required=False)
+    flag_value = forms.ChoiceField(
+        label="is", choices=[("on", "on"), ("off", "off")], required=False
+    )
+    count = forms.IntegerField(label="At least", required=False, min_value=1)
+    dimensions = forms.MultipleChoiceField(
+        label="of these dimensions", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    minimum = forms.ChoiceField(label="rated at least", required=False)
+    question = forms.ChoiceField(label="Question", required=False)
+    op = forms.ChoiceField(label="Comparison", choices=[("", "Choose..."), *OPS], required=False)
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        max_length=200,
+        help_text="A number; several values separated by commas for 'is one of'; low-high "
+        "for 'is between'. Choices can be written as their value or their label.",
+    )
+
+    def __init__(self, *args, catalogs: Catalogs, answers_only: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        c = self.catalogs = catalogs
+        self.answers_only = answers_only
+        self.fields["kind"].choices = KINDS_ANSWER if answers_only else KINDS_PLACEMENT
+        blank = [("", "Choose...")]
+        self.fields["dimension"].choices = blank + c.dimensions
+        self.fields["low"].choices = blank + c.ratings
+        self.fields["high"].choices = blank + c.ratings
+        self.fields["flag"].choices = blank + c.flags
+        self.fields["dimensions"].choices = c.dimensions
+        self.fields["minimum"].choices = blank + c.ratings
+        self.fields["question"].choices = blank + c.questions
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("DELETE"):
+            return cleaned
+        kind = cleaned.get("kind")
+        self.condition = None
+        try:
+            self.condition = getattr(self, f"_build_{kind}")(cleaned) if kind else None
+        except ValidationError as exc:
+            for field, errors in exc.error_dict.items():
+                for e in errors:
+                    self.add_error(field, e)
+        return cleaned
+
+    def _need(self, cleaned, *names):
+        missing = {n: "Choose or fill this in." for n in names if cleaned.get(n) in (None, "", [])}
+        if missing:
+            raise ValidationError(missing)
+
+    def _build_rating(self, cleaned) -> dict:
+        self._need(cleaned, "dimension", "low", "high")
+        scale = self.catalogs.scales[cleaned["dimension"]]
+        low, high = _code(cleaned["low"], scale), _code(cleaned["high"], scale)
+        dim = cleaned["dimension"]
+        if low is None:
+            raise ValidationError({"low": f"{cleaned['low']} is not a rating on the {dim} scale."})
+        if high is None:
+            raise ValidationError(
+                {"high": f"{cleaned['high']} is not a rating on the {dim} scale."}
+            )
+        if scale.index(low) > scale.index(high):
+            raise ValidationError(
+                {"high": f"The range {low}-{high} is inverted: the low end is above the high end."}
+            )
+        return {"rating": dim, "from": low, "to": high}
+
+    def _build_flag(self, cleaned) -> dict:
+        self._need(cleaned, "flag")
+        return {"flag": cleaned["flag"], "is": cleaned.get("flag_value") != "off"}
+
+    def _build_at_least(self, cleaned) -> dict:
+        self._need(cleaned, "count", "dimensions", "minimum")
+        dims = cleaned["dimensions"]
+        if not 1 <= cleaned["count"] <= len(dims):
+            raise ValidationError(
+                {"count": f"Give a number from 1 to {len(dims)} (the dimensions ticked)."}
+            )
+        minimum = cleaned["minimum"]
+        codes = [_code(minimum, self.catalogs.scales[d]) for d in dims]
+        if any(x is None for x in codes):
+            raise ValidationError(
+                {"minimum": f"{minimum} is not a rating on every ticked dimension's scale."}
+            )
+        return {"at_least": cleaned["count"], "of": list(dims), "rated": codes[0]}
+
+    def _build_answer(self, cleaned) -> dict:
+        op = cleaned.get("op")
+        self._need(cleaned, "op")
+        if op in ("age_under", "age_at_least"):
+            q_code = cleaned.get("question") or "date_of_birth"
+        else:
+            self._need(cleaned, "question")
+            q_code = cleaned["question"]
+        q = self.catalogs.question[q_code]
+        out = {"answer": q_code, "op": op}
+        if op in NO_VALUE:
+            if op in ("is_true", "is_false") and q.type != "bool":
+                raise ValidationError({"op": f"'{dict(OPS)[op]}' is for yes/no questions."})
+            return out
+        text = (cleaned.get("value") or "").strip()
+        if not text:
+            raise ValidationError({"value": "Give the value to compare with."})
+        out["value"] = self._parse_value(q, op, text)
+        return out
+
+    def _parse_value(self, q, op, text: str):
+        choices = dict(q.choices)
+        by_label = {label.lower(): value for value, label in q.choices}
+
+        def one(item: str):
+            item = item.strip()
+            if op in ("age_under", "age_at_least") or q.type == "int":
+                try:
+                    number = int(item)
+                except ValueError:
+                    raise ValidationError({"value": f"'{item}' is not a whole number."}) from None
+                lo, hi = q.min_value, q.max_value
+                if op not in ("age_under", "age_at_least") and (
+                    (lo is not None and number < lo) or (hi is not None and number > hi)
+                ):
+                    raise ValidationError(
+                        {"value": f"{number} is outside {lo}-{hi}, the question's range."}
+                    )
+                return number
+            if q.type in ("choice", "multichoice"):
+                if item in choices:
+                    return item
+                if item.lower() in by_label:
+                    return by_label[item.lower()]
+                raise ValidationError(
+                    {"value": f"'{item}' is not one of: {', '.join(choices.values())}."}
+                )
+            if q.type == "bool":
+                if item.lower() in ("yes", "true"):
+                    return True
+                if item.lower() in ("no", "false"):
+                    return False
+                raise ValidationError({"value": "Write yes or no."})
+            return item
+
+        if op in ("in", "not_in"):
+            return [one(x) for x in text.split(",") if x.strip()]
+        if op == "between":
+            parts = [p for p in text.replace(",", "-").split("-") if p.strip()]
+            if len(parts) != 2:
+                raise ValidationError({"value": "Write the range as low-high, for example 10-18."})
+            low, high = one(parts[0]), one(parts[1])
+            if low > high:
+                raise ValidationError({"value": f"The range {low}-{high} is inverted."})
+            return [low, high]
+        if op in ("gt", "gte", "lt", "lte") and q.type not in ("int",):
+            raise ValidationError({"op": "Comparisons of size are for number questions."})
+        return one(text)
+
+
+class BaseConditionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, catalogs: Catalogs, answers_only: bool, **kwargs):
+        self.catalogs, self.answers_only = catalogs, answers_only
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"catalogs": self.catalogs, "answers_only": self.answers_only}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            catalogs=self.catalogs,
+            answers_only=self.answers_only,
+        )
+        self.add_fields(form, None)
+        return form
+
+    def when(self) -> list:
+        """The conditions as data (the file format's ``when``): rows sharing a group become
+        one ``any_of`` at the position of the group's first row."""
+        when: list = []
+        groups: dict[int, list] = {}
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            cond = getattr(form, "condition", None)
+            if not data or data.get("DELETE") or cond is None:
+                continue
+            group = data.get("group")
+            if group is None:
+                when.append(cond)
+            elif group in groups:
+                groups[group].append(cond)
+            else:
+                groups[group] = [cond]
+                when.append({"any_of": groups[group]})
+        return when
+
+
+ConditionFormSet = forms.formset_factory(
+    ConditionForm, formset=BaseConditionFormSet, extra=0, can_delete=True, max_num=30
+)
+
+
+def condition_initial(when: list) -> list[dict]:
+    """Form initial data for a rule's ``when`` (file format)."""
+    rows = []
+    group = 0
+    for cond in when:
+        if "any_of" in cond:
+            group += 1
+            rows.extend({**_initial(c), "group": group} for c in cond["any_of"])
+        else:
+            rows.append(_initial(cond))
+    return rows
+
+
+def _initial(cond: dict) -> dict:
+    if "rating" in cond:
+        return {
+            "kind": "rating",
+            "dimension": cond["rating"],
+            "low": str(cond["from"]),
+            "high": str(cond["to"]),
+        }
+    if "flag" in cond:
+        return {
+            "kind": "flag",
+            "flag": cond["flag"],
+            "flag_value": "on" if cond.get("is", True) else "off",
+        }
+    if "at_least" in cond:
+        return {
+            "kind": "at_least",
+            "count": cond["at_least"],
+            "dimensions": cond["of"],
+            "minimum": str(cond["rated"]),
+        }
+    value = cond.get("value")
+    if isinstance(value, list) and cond["op"] == "between":
+        text = f"{value[0]}-{value[1]}"
+    elif isinstance(value, list):
+        text = ", ".join(map(str, value))
+    elif value is True or value is False:
+        text = "yes" if value else "no"
+    else:
+        text = "" if value is None else str(value)
+    return {"kind": "answer", "question": cond["answer"], "op": cond["op"], "value": text}
+
+
+class TestCaseForm(forms.Form):
+    """A test case from ratings and flags, or from intake answers."""
+
+    __test__ = False
+
+    name = forms.CharField(label="What the case checks", max_length=200)
+    source = forms.ChoiceField(
+        label="Input",
+        choices=[("ratings", "Ratings and flags"), ("answers", "Intake answers")],
+        widget=forms.RadioSelect,
+        initial="ratings",
+    )
+    expect_level = forms.ChoiceField(label="Expected treatment level")
+    expect_withdrawal_level = forms.ChoiceField(
+        label="Expected withdrawal management", required=False
+    )
+    check_modifiers = forms.BooleanField(
+        label="Check the modifiers exactly (tick those expected below)", required=False
+    )
+    expect_modifiers = forms.MultipleChoiceField(
+        label="Expected modifiers", required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, catalogs: Catalogs, **kwargs):
+        from intake.forms import question_field
+
+        super().__init__(*args, **kwargs)
+        rs = catalogs.rs
+        self.catalogs = catalogs
+        primary = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels_of(rs.primary_track)]
+        self.fields["expect_level"].choices = primary
+        wm = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels_of(rs.withdrawal_track)]
+        self.fields["expect_withdrawal_level"].choices = [("", "Not checked"), *wm]
+        self.fields["expect_modifiers"].choices = catalogs.modifiers
+        for d in rs.dimensions:
+            self.fields[f"r_{d.code}"] = forms.ChoiceField(
+                label=f"{d.code} rating",
+                choices=[("", "-"), *[(str(x), str(x)) for x in d.scale]],
+                required=False,
+            )
+        self.fields["flags"] = forms.MultipleChoiceField(
+            label="Flags that are on",
+            required=False,
+            choices=catalogs.flags,
+            widget=forms.CheckboxSelectMultiple,
+        )
+        self.answer_questions = list(rs.questions)
+        for q in self.answer_questions:
+            field = question_field(q, required=False)
+            if q.type == "bool" and q.required:
+                field.required = False
+            field.label = f"{q.label} ({q.step})"
+            self.fields[f"a_{q.code}"] = field
+
+    def rating_fields(self):
+        return [self[f"r_{d.code}"] for d in self.catalogs.rs.dimensions]
+
+    def answer_fields(self):
+        return [self[f"a_{q.code}"] for q in self.answer_questions]
+
+    def clean(self):
+        cleaned = super().clean()
+        rs = self.catalogs.rs
+        if cleaned.get("source") == "ratings":
+            for d in rs.dimensions:
+                if cleaned.get(f"r_{d.code}") in (None, ""):
+                    self.add_error(f"r_{d.code}", "Choose a rating for every dimension.")
+        elif cleaned.get("source") == "answers" and not any(
+            cleaned.get(f"a_{q.code}") not in (None, "", [], False) for q in self.answer_questions
+        ):
+            self.add_error("source", "Answer at least one question.")
+        return cleaned
+
+    def case_fields(self) -> dict:
+        import datetime
+
+        d = self.cleaned_data
+        rs = self.catalogs.rs
+        ratings = answers = None
+        if d["source"] == "ratings":
+            ratings = {x.code: _code(d[f"r_{x.code}"], list(x.scale)) for x in rs.dimensions}
+        else:
+            answers = {}
+            for q in self.answer_questions:
+                value = d.get(f"a_{q.code}")
+                if isinstance(value, datetime.date):
+                    value = value.isoformat()
+                if value not in (None, "", []):
+                    answers[q.code] = value
+        return {
+            "name": d["name"].strip(),
+            "ratings": ratings,
+            "answers": answers,
+            "flags": dict.fromkeys(d.get("flags", []), True),
+            "expect_level": d["expect_level"],
+            "expect_withdrawal_level": d.get("expect_withdrawal_level", ""),
+            "expect_modifiers": list(d.get("expect_modifiers", []))
+            if d.get("check_modifiers")
+            else None,
+        }
+
+
+class LevelForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=160)
+    adolescent_name = forms.CharField(
+        label="Name for adolescents",
+        max_length=160,
+        required=False,
+        help_text="Leave blank when it is the same.",
+    )
+    hours_adult = forms.CharField(label="Hours, adults", max_length=200, required=False)
+    hours_adolescent = forms.CharField(label="Hours, adolescents", max_length=200, required=False)
+    review_days = forms.IntegerField(
+        label="Review after (days)", required=False, min_value=1, max_value=365
+    )
+    setting = TextField(max_length=2000, label="What it is like (for patients)")
+    suits = TextField(max_length=2000, label="Who it suits (for patients)")
+
+
+class DimensionForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=120)
+
+    def __init__(self, *args, scale, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scale = scale
+        for code in scale:
+            self.fields[f"anchor_{code}"] = forms.CharField(
+                label=f"Rating {code} means", max_length=300, required=False
+            )
+
+    def anchors(self) -> list[str]:
+        values = [self.cleaned_data.get(f"anchor_{c}", "").strip() for c in self.scale]
+        return values if any(values) else []
+
+
+class QuestionForm(forms.Form):
+    label = forms.CharField(label="Question", max_length=300)
+    help_text = TextField(max_length=2000, label="Help for the clinician")
+    step = forms.ChoiceField(label="Asked on the step")
+    order = forms.IntegerField(label="Order on the step", min_value=0, max_value=32767)
+    required = forms.BooleanField(label="Must be answered", required=False)
+    choices = TextField(
+        max_length=4000,
+        label="Choices, one per line: value | label",
+        help_text="Only for questions with a list of answers. Values are used by the rules; "
+        "labels are what people read.",
+    )
+
+    def __init__(self, *args, steps, question_type: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question_type = question_type
+        self.fields["step"].choices = steps
+        if question_type not in ("choice", "multichoice"):
+            del self.fields["choices"]
+
+    def clean_choices(self):
+        text = self.cleaned_data.get("choices", "")
+        lines = [x for x in text.splitlines() if x.strip()]
+        if not lines:
+            raise ValidationError("A list question needs choices, one per line.")
+        pairs = []
+        for n, line in enumerate(lines, 1):
+            if "|" not in line:
+                raise ValidationError(f"Line {n}: write it as value | label.")
+            value, label = (p.strip() for p in line.split("|", 1))
+            if not value or not label:
+                raise ValidationError(f"Line {n}: both a value and a label are needed.")
+            pairs.append([value, label])
+        values = [v for v, _ in pairs]
+        if len(set(values)) != len(values):
+            raise ValidationError("A value appears twice.")
+        return pairs

@@ -1,0 +1,38 @@
+"""The shipped rule sets' own test cases (the ``tests`` of data/asam3-default-v1.yaml and -v2),
+added to versions 1 and 2 as shipped. A version that already has test cases is left alone."""
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+from django.db import migrations
+
+DATA = Path(__file__).parent / "data"
+
+
+def seed_cases(apps, schema_editor):
+    from placement.ruleset_io import write_test_cases
+
+    RuleSet = apps.get_model("placement", "RuleSet")
+    RuleTestCase = apps.get_model("placement", "RuleTestCase")
+    models = SimpleNamespace(RuleTestCase=RuleTestCase)
+    for version in (1, 2):
+        data = yaml.safe_load((DATA / f"asam3-default-v{version}.yaml").read_text("utf-8"))
+        rule_set = RuleSet.objects.filter(
+            name="asam3-default", release_notes=data["release_notes"]
+        ).first()
+        if rule_set is None or RuleTestCase.objects.filter(rule_set=rule_set).exists():
+            continue
+        write_test_cases(data.get("tests"), rule_set, models)
+
+
+def unseed_cases(apps, schema_editor):
+    apps.get_model("placement", "RuleTestCase").objects.filter(
+        rule_set__name="asam3-default"
+    ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("placement", "0008_rule_test_cases")]
+
+    operations = [migrations.RunPython(seed_cases, unseed_cases)]

@@ -1,0 +1,152 @@
+"""Test cases of a rule set: an input (ratings and flags, or intake answers) and what the
+rule set must decide for it (treatment level, and optionally the withdrawal level and the exact
+set of modifiers). A version's cases run on every save in the editor; publishing is refused
+while any fails. Pure data in, results out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .engine import evaluate, suggest_ratings, validate_input
+from .errors import InputError, RuleSetError
+from .model import RuleSet
+
+MAX_CASES = 500
+
+
+@dataclass(frozen=True)
+class TestCase:
+    __test__ = False  # not a pytest class
+
+    name: str
+    ratings: dict | None = None  # dimension -> rating; None when the answers give them
+    answers: dict | None = None
+    flags: dict = field(default_factory=dict)
+    expect_level: str = ""
+    expect_withdrawal_level: str = ""  # empty: not checked
+    expect_modifiers: tuple[str, ...] | None = None  # None: not checked
+
+    def as_data(self) -> dict:
+        out: dict[str, Any] = {"name": self.name}
+        if self.ratings is not None:
+            out["ratings"] = dict(self.ratings)
+        if self.answers is not None:
+            out["answers"] = dict(self.answers)
+        if self.flags:
+            out["flags"] = dict(self.flags)
+        expect: dict[str, Any] = {"level": self.expect_level}
+        if self.expect_withdrawal_level:
+            expect["withdrawal_level"] = self.expect_withdrawal_level
+        if self.expect_modifiers is not None:
+            expect["modifiers"] = list(self.expect_modifiers)
+        out["expect"] = expect
+        return out
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: TestCase
+    passed: bool
+    level: str | None = None
+    withdrawal_level: str | None = None
+    modifiers: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()  # what differed, or why the case could not run
+    deciding: tuple[str, ...] = ()  # the rules that decided (ids), to point at
+
+
+def cases_from_data(items: Any) -> list[TestCase]:
+    """Test cases from plain data; RuleSetError listing every problem in words."""
+    if items is None:
+        return []
+    problems: list[str] = []
+    if not isinstance(items, list):
+        raise RuleSetError(["tests: expected a list of test cases."])
+    if len(items) > MAX_CASES:
+        raise RuleSetError([f"tests: more than {MAX_CASES} test cases."])
+    out = []
+    for i, item in enumerate(items):
+        where = f"tests[{i}]"
+        if not isinstance(item, dict):
+            problems.append(f"{where}: a test case must be a mapping.")
+            continue
+        name = item.get("name")
+        if not isinstance(name, str) or not name.strip() or len(name) > 200:
+            problems.append(f"{where}: 'name' must be text of 1-200 characters.")
+            continue
+        where = f"{where} ({name})"
+        ratings, answers = item.get("ratings"), item.get("answers")
+        if ratings is None and answers is None:
+            problems.append(f"{where}: give 'ratings' or 'answers'.")
+            continue
+        for key, value in (
+            ("ratings", ratings),
+            ("answers", answers),
+            ("flags", item.get("flags")),
+        ):
+            if value is not None and not isinstance(value, dict):
+                problems.append(f"{where}: '{key}' must be a mapping.")
+        expect = item.get("expect")
+        if not isinstance(expect, dict) or not isinstance(expect.get("level"), str | int | float):
+            problems.append(f"{where}: 'expect' must give at least a 'level'.")
+            continue
+        modifiers = expect.get("modifiers")
+        if modifiers is not None and not (
+            isinstance(modifiers, list) and all(isinstance(m, str) for m in modifiers)
+        ):
+            problems.append(f"{where}: 'expect.modifiers' must be a list of modifier codes.")
+            continue
+        out.append(
+            TestCase(
+                name=name.strip(),
+                ratings=ratings if isinstance(ratings, dict) else None,
+                answers=answers if isinstance(answers, dict) else None,
+                flags=item.get("flags") if isinstance(item.get("flags"), dict) else {},
+                expect_level=str(expect["level"]),
+                expect_withdrawal_level=str(expect.get("withdrawal_level") or ""),
+                expect_modifiers=tuple(modifiers) if modifiers is not None else None,
+            )
+        )
+    if problems:
+        raise RuleSetError(problems)
+    return out
+
+
+def run_case(rs: RuleSet, case: TestCase) -> CaseResult:
+    try:
+        flags: dict = {}
+        ratings = case.ratings
+        if case.answers is not None:
+            suggested, flags, _ = suggest_ratings(rs, case.answers)
+            if ratings is None:
+                ratings = suggested
+        flags = {**flags, **case.flags}
+        validate_input(rs, ratings, flags)
+        decision = evaluate(rs, ratings, flags)
+    except InputError as exc:
+        return CaseResult(case, False, problems=(f"The input cannot be used: {exc}",))
+    problems = []
+    if decision.level != case.expect_level:
+        problems.append(f"treatment level is {decision.level}, expected {case.expect_level}")
+    wm = decision.withdrawal_level or ""
+    if case.expect_withdrawal_level and wm != case.expect_withdrawal_level:
+        problems.append(
+            f"withdrawal management is {wm or 'none'}, expected {case.expect_withdrawal_level}"
+        )
+    if case.expect_modifiers is not None and set(decision.modifiers) != set(case.expect_modifiers):
+        got = ", ".join(decision.modifiers) or "none"
+        want = ", ".join(case.expect_modifiers) or "none"
+        problems.append(f"modifiers are {got}, expected {want}")
+    return CaseResult(
+        case,
+        not problems,
+        decision.level,
+        decision.withdrawal_level,
+        decision.modifiers,
+        tuple(problems),
+        tuple(r.rule_id for r in decision.reasons if r.deciding),
+    )
+
+
+def run_cases(rs: RuleSet, cases) -> list[CaseResult]:
+    return [run_case(rs, c) for c in cases]

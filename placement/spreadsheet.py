@@ -1,0 +1,829 @@
+"""A rule-set version as a spreadsheet (XLSX) and back, for administrators who edit level-of-care
+crosswalks in a spreadsheet program.
+
+One sheet per table, each with a header row of plain names: "About", "Dimensions", "Levels",
+"Flags", "Modifiers", "Questions", one "<Track> rules" sheet per track, "Substitutions",
+"Modifier rules", "Rating rules", "Flag rules", "Conditions" (one row per condition, by rule
+ID) and "Tests". Columns with a fixed set of values carry a validation list (drawn from a
+hidden "Lists" sheet). Export -> import -> export gives the same cells.
+
+Import turns the workbook back into the file format's data; every problem names the sheet, the
+row and the column in plain words. No Django here: the services import the data as a draft."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from placement.rules.errors import RuleSetError
+
+MAX_ROWS = 5_000
+MAX_COLUMNS = 60
+MAX_CELL = 20_000
+
+OPS = {
+    "eq": "is",
+    "ne": "is not",
+    "in": "is one of",
+    "not_in": "is none of",
+    "gte": "is at least",
+    "gt": "is above",
+    "lte": "is at most",
+    "lt": "is below",
+    "between": "is between",
+    "is_true": "is yes",
+    "is_false": "is no",
+    "answered": "is answered",
+    "unanswered": "is not answered",
+    "age_under": "age is under",
+    "age_at_least": "age is at least",
+}
+OP_CODES = {v: k for k, v in OPS.items()}
+KIND_WORDS = {"rating": "rating", "flag": "flag", "at_least": "at least", "answer": "answer"}
+KIND_CODES = {v: k for k, v in KIND_WORDS.items()}
+YES, NO = "yes", "no"
+
+ABOUT_FIELDS = [
+    ("name", "Name"),
+    ("edition", "Edition"),
+    ("notes", "Notes"),
+    ("release_notes", "Release notes"),
+    ("primary_track", "Main track"),
+    ("withdrawal_track", "Withdrawal track"),
+    ("adolescent_flag", "Adolescent flag"),
+]
+DIMENSION_COLUMNS = ["Code", "Name", "Ratings, least to most severe", "What each rating means"]
+LEVEL_COLUMNS = [
+    ("code", "Code"),
+    ("track", "Track"),
+    ("rank", "Order on the track"),
+    ("name", "Name"),
+    ("adolescent_name", "Name for adolescents"),
+    ("population", "Population"),
+    ("setting", "What it is like"),
+    ("hours_adult", "Hours, adults"),
+    ("hours_adolescent", "Hours, adolescents"),
+    ("suits", "Who it suits"),
+    ("review_days", "Review after (days)"),
+]
+QUESTION_COLUMNS = [
+    ("code", "Code"),
+    ("label", "Question"),
+    ("type", "Type"),
+    ("step", "Step"),
+    ("order", "Order"),
+    ("choices", "Choices (value | label, one per line)"),
+    ("min_value", "Minimum"),
+    ("max_value", "Maximum"),
+    ("required", "Must be answered"),
+    ("help_text", "Help"),
+    ("source", "Source"),
+]
+RULE_SHEETS = [
+    (
+        "substitution",
+        "Substitutions",
+        [
+            ("id", "ID"),
+            ("track", "Track"),
+            ("from_level", "From level"),
+            ("to_level", "Becomes"),
+            ("text", "Description"),
+            ("note", "Note"),
+        ],
+    ),
+    (
+        "modifier",
+        "Modifier rules",
+        [("id", "ID"), ("modifier", "Adds modifier"), ("text", "Description"), ("note", "Note")],
+    ),
+    (
+        "rating",
+        "Rating rules",
+        [
+            ("id", "ID"),
+            ("dimension", "Dimension"),
+            ("rating", "Suggests at least"),
+            ("text", "Description"),
+            ("note", "Note"),
+        ],
+    ),
+    (
+        "flag",
+        "Flag rules",
+        [("id", "ID"), ("flag", "Sets flag"), ("text", "Description"), ("note", "Note")],
+    ),
+]
+PLACEMENT_COLUMNS = [
+    ("id", "ID"),
+    ("level", "At least level"),
+    ("text", "Description"),
+    ("note", "Note"),
+]
+CONDITION_COLUMNS = [
+    "Rule ID",
+    "Alternatives group",
+    "Condition",
+    "Dimension",
+    "From",
+    "To",
+    "Flag",
+    "Is",
+    "At least",
+    "Of dimensions",
+    "Rated at least",
+    "Question",
+    "Comparison",
+    "Value",
+]
+
+
+def _cell(value) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return YES if value else NO
+    return value
+
+
+def _value_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    return str(value)
+
+
+# -- export ----------------------------------------------------------------------------------
+
+
+def workbook_bytes(data: dict) -> bytes:
+    """The version's data (file format) as an XLSX file."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    lists = _lists(data)
+    lists_ws = wb.create_sheet("Lists")
+    lists_ws.sheet_state = "hidden"
+    ranges = {}
+    for col, (name, values) in enumerate(lists.items(), 1):
+        lists_ws.cell(1, col, name)
+        for row, v in enumerate(values, 2):
+            lists_ws.cell(row, col, v)
+        letter = get_column_letter(col)
+        ranges[name] = f"Lists!${letter}$2:${letter}${max(len(values), 1) + 1}"
+
+    def sheet(title: str, header: list[str], rows: list[list], validations=()):
+        ws = wb.create_sheet(title)
+        ws.append(header)
+        for r in rows:
+            ws.append([_cell(v) for v in r])
+        for column_name, list_name in validations:
+            col = header.index(column_name) + 1
+            dv = DataValidation(type="list", formula1=ranges[list_name], allow_blank=True)
+            dv.error = f"Choose one of the {list_name.lower()} from the list."
+            dv.errorTitle = column_name
+            letter = get_column_letter(col)
+            dv.add(f"{letter}2:{letter}{MAX_ROWS}")
+            ws.add_data_validation(dv)
+        ws.freeze_panes = "A2"
+        return ws
+
+    sheet(
+        "About", ["Field", "Value"], [[label, data.get(key) or ""] for key, label in ABOUT_FIELDS]
+    )
+    sheet(
+        "Dimensions",
+        DIMENSION_COLUMNS,
+        [
+            [
+                d["code"],
+                d.get("name", ""),
+                ", ".join(map(str, d["scale"])),
+                "\n".join(d.get("anchors", [])),
+            ]
+            for d in data.get("dimensions", [])
+        ],
+    )
+    sheet(
+        "Levels",
+        [label for _, label in LEVEL_COLUMNS],
+        [[lv.get(k) for k, _ in LEVEL_COLUMNS] for lv in data.get("levels", [])],
+        [("Track", "Tracks"), ("Population", "Populations")],
+    )
+    sheet(
+        "Flags",
+        ["Code", "Description"],
+        [[x["code"], x.get("description", "")] for x in data.get("flags", [])],
+    )
+    sheet(
+        "Modifiers",
+        ["Code", "Name", "Description", "Emergency banner"],
+        [
+            [m["code"], m.get("name", ""), m.get("description", ""), bool(m.get("emergency"))]
+            for m in data.get("modifiers", [])
+        ],
+        [("Emergency banner", "Yes or no")],
+    )
+    sheet(
+        "Questions",
+        [label for _, label in QUESTION_COLUMNS],
+        [
+            [
+                (
+                    "\n".join(f"{v} | {lbl}" for v, lbl in q.get("choices", []))
+                    if k == "choices"
+                    else q.get(k)
+                )
+                for k, _ in QUESTION_COLUMNS
+            ]
+            for q in data.get("questions", [])
+        ],
+        [("Type", "Question types"), ("Must be answered", "Yes or no")],
+    )
+    rules = data.get("rules", [])
+    for track in _tracks(data):
+        sheet(
+            f"{track.capitalize()} rules",
+            [label for _, label in PLACEMENT_COLUMNS],
+            [
+                [r.get(k) for k, _ in PLACEMENT_COLUMNS]
+                for r in rules
+                if r["kind"] == "placement" and r.get("track") == track
+            ],
+            [("At least level", "Levels")],
+        )
+    for kind, title, columns in RULE_SHEETS:
+        validations = {
+            "substitution": [
+                ("Track", "Tracks"),
+                ("From level", "Levels or any"),
+                ("Becomes", "Levels"),
+            ],
+            "modifier": [("Adds modifier", "Modifiers")],
+            "rating": [("Dimension", "Dimensions")],
+            "flag": [("Sets flag", "Flags")],
+        }[kind]
+        sheet(
+            title,
+            [label for _, label in columns],
+            [[r.get(k) for k, _ in columns] for r in rules if r["kind"] == kind],
+            validations,
+        )
+    cond_rows = []
+    for r in rules:
+        group = 0
+        for cond in r.get("when", []):
+            if "any_of" in cond:
+                group += 1
+                cond_rows.extend(_condition_row(r["id"], c, group) for c in cond["any_of"])
+            else:
+                cond_rows.append(_condition_row(r["id"], cond, None))
+    sheet(
+        "Conditions",
+        CONDITION_COLUMNS,
+        cond_rows,
+        [
+            ("Condition", "Condition kinds"),
+            ("Dimension", "Dimensions"),
+            ("Flag", "Flags"),
+            ("Is", "On or off"),
+            ("Question", "Questions"),
+            ("Comparison", "Comparisons"),
+        ],
+    )
+    dims = [d["code"] for d in data.get("dimensions", [])]
+    test_header = [
+        "Name",
+        "Input",
+        *[f"{d} rating" for d in dims],
+        "Flags on",
+        "Answers",
+        "Expected level",
+        "Expected withdrawal",
+        "Expected modifiers",
+    ]
+    test_rows = []
+    for t in data.get("tests", []):
+        ratings = t.get("ratings") or {}
+        expect = t.get("expect", {})
+        mods = expect.get("modifiers")
+        test_rows.append(
+            [
+                t["name"],
+                "answers"
+                if t.get("answers") is not None and t.get("ratings") is None
+                else "ratings",
+                *[ratings.get(d) for d in dims],
+                ", ".join(k for k, v in (t.get("flags") or {}).items() if v),
+                "\n".join(f"{k} = {_value_text(v)}" for k, v in (t.get("answers") or {}).items()),
+                expect.get("level", ""),
+                expect.get("withdrawal_level", ""),
+                None if mods is None else (", ".join(mods) or "none"),
+            ]
+        )
+    sheet("Tests", test_header, test_rows, [("Input", "Test inputs")])
+    wb.move_sheet("Lists", offset=len(wb.sheetnames))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _tracks(data: dict) -> list[str]:
+    seen: dict[str, None] = {}
+    for lv in data.get("levels", []):
+        seen.setdefault(lv["track"], None)
+    return list(seen)
+
+
+def _lists(data: dict) -> dict[str, list]:
+    levels = [str(lv["code"]) for lv in data.get("levels", [])]
+    return {
+        "Tracks": _tracks(data),
+        "Populations": ["all", "adult", "adolescent"],
+        "Yes or no": [YES, NO],
+        "Question types": ["int", "bool", "choice", "multichoice", "date", "text"],
+        "Levels": levels,
+        "Levels or any": ["*", *levels],
+        "Modifiers": [m["code"] for m in data.get("modifiers", [])],
+        "Dimensions": [d["code"] for d in data.get("dimensions", [])],
+        "Flags": [f["code"] for f in data.get("flags", [])],
+        "Questions": [q["code"] for q in data.get("questions", [])],
+        "Condition kinds": list(KIND_WORDS.values()),
+        "On or off": ["on", "off"],
+        "Comparisons": list(OPS.values()),
+        "Test inputs": ["ratings", "answers"],
+    }
+
+
+def _condition_row(rule_id: str, cond: dict, group) -> list:
+    row: list = [rule_id, group] + [None] * (len(CONDITION_COLUMNS) - 2)
+
+    def put(column: str, value) -> None:
+        row[CONDITION_COLUMNS.index(column)] = value
+
+    if "rating" in cond:
+        put("Condition", "rating")
+        put("Dimension", cond["rating"])
+        put("From", cond["from"])
+        put("To", cond["to"])
+    elif "flag" in cond:
+        put("Condition", "flag")
+        put("Flag", cond["flag"])
+        put("Is", "on" if cond.get("is", True) else "off")
+    elif "at_least" in cond:
+        put("Condition", "at least")
+        put("At least", cond["at_least"])
+        put("Of dimensions", ", ".join(cond["of"]))
+        put("Rated at least", cond["rated"])
+    else:
+        put("Condition", "answer")
+        put("Question", cond["answer"])
+        put("Comparison", OPS.get(cond["op"], cond["op"]))
+        value = cond.get("value")
+        if value is not None:
+            put(
+                "Value", _value_text(value) if cond["op"] != "between" else f"{value[0]}-{value[1]}"
+            )
+    return row
+
+
+# -- import ----------------------------------------------------------------------------------
+
+
+class _Sheet:
+    """Rows of one sheet as dicts by header, with the row number, and problem collection
+    naming the sheet, row and column."""
+
+    def __init__(self, wb, title: str, problems: list[str], required: bool = True):
+        self.title, self.problems, self.rows = title, problems, []
+        if title not in wb.sheetnames:
+            if required:
+                problems.append(f"The workbook has no sheet named '{title}'.")
+            return
+        ws = wb[title]
+        it = ws.iter_rows(values_only=True)
+        header = next(it, None)
+        if header is None:
+            return
+        self.header = [str(h).strip() if h is not None else "" for h in header[:MAX_COLUMNS]]
+        for n, values in enumerate(it, 2):
+            if n > MAX_ROWS + 1:
+                problems.append(f"Sheet '{title}': more than {MAX_ROWS:,} rows.")
+                break
+            values = values[: len(self.header)]
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            row = {}
+            for h, v in zip(self.header, values, strict=False):
+                if isinstance(v, str):
+                    if len(v) > MAX_CELL:
+                        self.bad(n, h, f"is longer than {MAX_CELL:,} characters")
+                        v = v[:MAX_CELL]
+                    v = v.strip()
+                    if v == "":
+                        v = None
+                row[h] = v
+            self.rows.append((n, row))
+
+    def bad(self, row: int, column: str, message: str) -> None:
+        self.problems.append(f"Sheet '{self.title}', row {row}, column '{column}': {message}.")
+
+    def text(self, n, row, column, required=False) -> str:
+        v = row.get(column)
+        if v is None:
+            if required:
+                self.bad(n, column, "is empty")
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v)
+
+    def whole(self, n, row, column, required=False):
+        v = row.get(column)
+        if v is None:
+            if required:
+                self.bad(n, column, "is empty")
+            return None
+        if isinstance(v, bool):
+            self.bad(n, column, f"'{v}' is not a whole number")
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return int(v)
+        if isinstance(v, int):
+            return v
+        try:
+            return int(str(v).strip())
+        except ValueError:
+            self.bad(n, column, f"'{v}' is not a whole number")
+            return None
+
+    def yes_no(self, n, row, column) -> bool:
+        v = row.get(column)
+        if v is None or v is False:
+            return False
+        if v is True:
+            return True
+        word = str(v).strip().lower()
+        if word in (YES, "true", "1"):
+            return True
+        if word in (NO, "false", "0", ""):
+            return False
+        self.bad(n, column, f"'{v}' is not yes or no")
+        return False
+
+
+def _code(text):
+    """A rating or level code as the file format keeps it: digits are numbers."""
+    if isinstance(text, float) and text.is_integer():
+        return int(text)
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    s = str(text).strip()
+    return int(s) if s.lstrip("-").isdigit() else s
+
+
+def data_from_workbook(raw: bytes) -> dict:
+    """The file format's data from an XLSX file; RuleSetError naming sheet, row and column."""
+    try:
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook, or a broken one: say so, never a server error
+        raise RuleSetError(
+            [f"The file is not a readable spreadsheet ({type(exc).__name__})."]
+        ) from None
+    problems: list[str] = []
+    try:
+        data = _read(wb, problems)
+    finally:
+        wb.close()
+    if problems:
+        raise RuleSetError(problems[:100])
+    return data
+
+
+def _read(wb, problems: list[str]) -> dict:
+    from placement.rules.serialize import FORMAT
+
+    about = _Sheet(wb, "About", problems)
+    fields = {label: key for key, label in ABOUT_FIELDS}
+    data: dict = {"format": FORMAT}
+    for key, _ in ABOUT_FIELDS:
+        data[key] = ""
+    for n, row in about.rows:
+        label = about.text(n, row, "Field")
+        if label not in fields:
+            about.bad(n, "Field", f"'{label}' is not one of: {', '.join(fields)}")
+            continue
+        data[fields[label]] = about.text(n, row, "Value")
+
+    dims = _Sheet(wb, "Dimensions", problems)
+    data["dimensions"] = []
+    for n, row in dims.rows:
+        scale = [
+            _code(x) for x in dims.text(n, row, DIMENSION_COLUMNS[2], True).split(",") if x.strip()
+        ]
+        anchors = [a for a in dims.text(n, row, DIMENSION_COLUMNS[3]).splitlines() if a.strip()]
+        if anchors and len(anchors) != len(scale):
+            dims.bad(n, DIMENSION_COLUMNS[3], f"give one line per rating ({len(scale)} lines)")
+        data["dimensions"].append(
+            {
+                "code": dims.text(n, row, "Code", True),
+                "name": dims.text(n, row, "Name"),
+                "scale": scale,
+                "anchors": anchors,
+            }
+        )
+
+    levels = _Sheet(wb, "Levels", problems)
+    data["levels"] = []
+    for n, row in levels.rows:
+        item = {}
+        for key, label in LEVEL_COLUMNS:
+            if key in ("rank", "review_days"):
+                item[key] = levels.whole(n, row, label, required=key == "rank")
+            else:
+                item[key] = levels.text(n, row, label, required=key in ("code", "track"))
+        item["population"] = item["population"] or "all"
+        data["levels"].append(item)
+    level_codes = {str(lv["code"]) for lv in data["levels"]}
+    tracks = _tracks(data)
+
+    flags = _Sheet(wb, "Flags", problems)
+    data["flags"] = [
+        {"code": flags.text(n, r, "Code", True), "description": flags.text(n, r, "Description")}
+        for n, r in flags.rows
+    ]
+    mods = _Sheet(wb, "Modifiers", problems)
+    data["modifiers"] = [
+        {
+            "code": mods.text(n, r, "Code", True),
+            "name": mods.text(n, r, "Name"),
+            "description": mods.text(n, r, "Description"),
+            "emergency": mods.yes_no(n, r, "Emergency banner"),
+        }
+        for n, r in mods.rows
+    ]
+    qs = _Sheet(wb, "Questions", problems)
+    data["questions"] = []
+    for n, row in qs.rows:
+        item = {}
+        for key, label in QUESTION_COLUMNS:
+            if key in ("order", "min_value", "max_value"):
+                item[key] = qs.whole(n, row, label)
+            elif key == "required":
+                item[key] = qs.yes_no(n, row, label)
+            elif key == "choices":
+                pairs = []
+                for line in qs.text(n, row, label).splitlines():
+                    if not line.strip():
+                        continue
+                    if "|" not in line:
+                        qs.bad(n, label, f"'{line.strip()}' should be written as value | label")
+                        continue
+                    value, text = (p.strip() for p in line.split("|", 1))
+                    pairs.append([value, text])
+                item[key] = pairs
+            else:
+                item[key] = qs.text(n, row, label, required=key in ("code", "type"))
+        item["order"] = item["order"] or 0
+        item["source"] = item["source"] or "clinician"
+        data["questions"].append(item)
+    catalog = {
+        "dimensions": {d["code"]: d["scale"] for d in data["dimensions"]},
+        "flags": {f["code"] for f in data["flags"]},
+        "modifiers": {m["code"] for m in data["modifiers"]},
+        "questions": {q["code"]: q for q in data["questions"]},
+        "levels": level_codes,
+    }
+
+    rules: list[dict] = []
+    where: dict[str, tuple[_Sheet, int]] = {}
+    for track in tracks:
+        ws = _Sheet(wb, f"{track.capitalize()} rules", problems, required=False)
+        for n, row in ws.rows:
+            rule = {
+                "id": ws.text(n, row, "ID", True),
+                "kind": "placement",
+                "track": track,
+                "level": str(_code(ws.text(n, row, "At least level", True))),
+            }
+            if rule["level"] not in level_codes:
+                ws.bad(n, "At least level", f"'{rule['level']}' is not a level of the Levels sheet")
+            rules.append(_finish(rule, ws, n, row))
+            where[rule["id"]] = (ws, n)
+    for kind, title, columns in RULE_SHEETS:
+        ws = _Sheet(wb, title, problems, required=False)
+        for n, row in ws.rows:
+            rule: dict = {"id": ws.text(n, row, "ID", True), "kind": kind}
+            for key, label in columns[1:]:
+                if key in ("text", "note"):
+                    continue
+                value = ws.text(n, row, label, True)
+                if key in ("from_level", "to_level"):
+                    value = str(_code(value))
+                    if value not in level_codes and not (key == "from_level" and value == "*"):
+                        ws.bad(n, label, f"'{value}' is not a level of the Levels sheet")
+                elif key == "rating":
+                    value = _code(value)
+                elif key == "modifier" and value not in catalog["modifiers"]:
+                    ws.bad(n, label, f"'{value}' is not a modifier of the Modifiers sheet")
+                elif key == "flag" and value not in catalog["flags"]:
+                    ws.bad(n, label, f"'{value}' is not a flag of the Flags sheet")
+                elif key == "dimension" and value not in catalog["dimensions"]:
+                    ws.bad(n, label, f"'{value}' is not a dimension of the Dimensions sheet")
+                elif key == "track" and value not in tracks:
+                    ws.bad(n, label, f"'{value}' is not a track of the Levels sheet")
+                rule[key] = value
+            rules.append(_finish(rule, ws, n, row))
+            where[rule["id"]] = (ws, n)
+    by_id = {r["id"]: r for r in rules}
+    conds = _Sheet(wb, "Conditions", problems)
+    groups: dict[tuple[str, int], list] = {}
+    for n, row in conds.rows:
+        rid = conds.text(n, row, "Rule ID", True)
+        rule = by_id.get(rid)
+        if rule is None:
+            conds.bad(n, "Rule ID", f"no rule has the ID '{rid}'")
+            continue
+        cond = _condition(conds, n, row, catalog)
+        if cond is None:
+            continue
+        group = conds.whole(n, row, "Alternatives group")
+        if group is None:
+            rule["when"].append(cond)
+        elif (rid, group) in groups:
+            groups[(rid, group)].append(cond)
+        else:
+            groups[(rid, group)] = [cond]
+            rule["when"].append({"any_of": groups[(rid, group)]})
+    data["rules"] = rules
+    data["tests"] = _tests(wb, problems, data)
+    data["_where"] = {rid: (ws.title, n) for rid, (ws, n) in where.items()}
+    return data
+
+
+def _finish(rule: dict, ws: _Sheet, n: int, row: dict) -> dict:
+    rule["text"] = ws.text(n, row, "Description")
+    rule["note"] = ws.text(n, row, "Note")
+    rule["when"] = []
+    ordered = {k: rule[k] for k in rule if k not in ("text", "note", "when")}
+    return {**ordered, "text": rule["text"], "note": rule["note"], "when": rule["when"]}
+
+
+def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
+    word = ws.text(n, row, "Condition", True).lower()
+    kind = KIND_CODES.get(word)
+    if kind is None:
+        ws.bad(n, "Condition", f"'{word}' is not one of: {', '.join(KIND_WORDS.values())}")
+        return None
+    before = len(ws.problems)
+    if kind == "rating":
+        dim = ws.text(n, row, "Dimension", True)
+        scale = catalog["dimensions"].get(dim)
+        if scale is None:
+            ws.bad(n, "Dimension", f"'{dim}' is not a dimension of the Dimensions sheet")
+            return None
+        low, high = _code(ws.text(n, row, "From", True)), _code(ws.text(n, row, "To", True))
+        for column, v in (("From", low), ("To", high)):
+            if v not in scale:
+                ws.bad(n, column, f"{v} is not a rating on the {dim} scale")
+        if len(ws.problems) == before and scale.index(low) > scale.index(high):
+            ws.bad(n, "To", f"the range {low}-{high} is inverted")
+        return {"rating": dim, "from": low, "to": high} if len(ws.problems) == before else None
+    if kind == "flag":
+        flag = ws.text(n, row, "Flag", True)
+        if flag not in catalog["flags"]:
+            ws.bad(n, "Flag", f"'{flag}' is not a flag of the Flags sheet")
+            return None
+        state = (ws.text(n, row, "Is") or "on").lower()
+        if state not in ("on", "off"):
+            ws.bad(n, "Is", f"'{state}' is not on or off")
+            return None
+        return {"flag": flag, "is": state == "on"}
+    if kind == "at_least":
+        count = ws.whole(n, row, "At least", True)
+        of = [x.strip() for x in ws.text(n, row, "Of dimensions", True).split(",") if x.strip()]
+        unknown = [d for d in of if d not in catalog["dimensions"]]
+        if unknown:
+            ws.bad(n, "Of dimensions", f"'{unknown[0]}' is not a dimension of the Dimensions sheet")
+        rated = _code(ws.text(n, row, "Rated at least", True))
+        if len(ws.problems) != before:
+            return None
+        if not 1 <= count <= len(of):
+            ws.bad(n, "At least", f"give a number from 1 to {len(of)}")
+            return None
+        return {"at_least": count, "of": of, "rated": rated}
+    question = ws.text(n, row, "Question")
+    op_word = ws.text(n, row, "Comparison", True)
+    op = OP_CODES.get(op_word, op_word if op_word in OPS else None)
+    if op is None:
+        ws.bad(n, "Comparison", f"'{op_word}' is not one of: {', '.join(OPS.values())}")
+        return None
+    if op in ("age_under", "age_at_least"):
+        question = question or "date_of_birth"
+    q = catalog["questions"].get(question)
+    if q is None:
+        ws.bad(n, "Question", f"'{question}' is not a question of the Questions sheet")
+        return None
+    cond: dict = {"answer": question, "op": op}
+    if op in ("is_true", "is_false", "answered", "unanswered"):
+        return cond
+    text = ws.text(n, row, "Value", True)
+    if not text:
+        return None
+
+    def one(item: str):
+        item = item.strip()
+        if q.get("type") == "int" or op in ("age_under", "age_at_least", "gt", "gte", "lt", "lte"):
+            try:
+                return int(float(item))
+            except ValueError:
+                ws.bad(n, "Value", f"'{item}' is not a whole number")
+                return None
+        if q.get("type") == "bool":
+            return item.lower() in (YES, "true")
+        if q.get("type") in ("choice", "multichoice"):
+            values = {v for v, _ in q.get("choices", [])}
+            if item not in values:
+                ws.bad(n, "Value", f"'{item}' is not a choice of the question {question}")
+                return None
+        return item
+
+    if op in ("in", "not_in"):
+        value = [one(x) for x in text.split(",") if x.strip()]
+    elif op == "between":
+        parts = [p for p in text.replace(",", "-").split("-") if p.strip()]
+        if len(parts) != 2:
+            ws.bad(n, "Value", "write the range as low-high")
+            return None
+        value = [one(parts[0]), one(parts[1])]
+    else:
+        value = one(text)
+    if len(ws.problems) != before:
+        return None
+    cond["value"] = value
+    return cond
+
+
+def _tests(wb, problems: list[str], data: dict) -> list[dict]:
+    ws = _Sheet(wb, "Tests", problems, required=False)
+    dims = [d["code"] for d in data["dimensions"]]
+    out = []
+    for n, row in ws.rows:
+        name = ws.text(n, row, "Name", True)
+        source = (ws.text(n, row, "Input") or "ratings").lower()
+        case: dict = {"name": name}
+        if source == "ratings":
+            ratings = {}
+            for d in dims:
+                v = row.get(f"{d} rating")
+                if v is None:
+                    ws.bad(n, f"{d} rating", "is empty (every dimension needs a rating)")
+                else:
+                    ratings[d] = _code(v)
+            case["ratings"] = ratings
+        elif source == "answers":
+            answers = {}
+            for line in ws.text(n, row, "Answers").splitlines():
+                if not line.strip():
+                    continue
+                if "=" not in line:
+                    ws.bad(n, "Answers", f"'{line.strip()}' should be written as question = value")
+                    continue
+                key, value = (p.strip() for p in line.split("=", 1))
+                q = next((q for q in data["questions"] if q["code"] == key), None)
+                if q is None:
+                    ws.bad(n, "Answers", f"'{key}' is not a question of the Questions sheet")
+                    continue
+                if q["type"] == "int":
+                    try:
+                        answers[key] = int(value)
+                    except ValueError:
+                        ws.bad(n, "Answers", f"'{value}' is not a whole number (for {key})")
+                elif q["type"] == "bool":
+                    answers[key] = value.lower() in (YES, "true")
+                else:
+                    answers[key] = value
+            case["answers"] = answers
+        else:
+            ws.bad(n, "Input", f"'{source}' is not ratings or answers")
+            continue
+        flags = [x.strip() for x in ws.text(n, row, "Flags on").split(",") if x.strip()]
+        if flags:
+            case["flags"] = dict.fromkeys(flags, True)
+        expect = {"level": str(_code(ws.text(n, row, "Expected level", True)))}
+        wm = ws.text(n, row, "Expected withdrawal")
+        if wm:
+            expect["withdrawal_level"] = wm
+        mods = row.get("Expected modifiers")
+        if mods is not None:
+            words = [m.strip() for m in str(mods).split(",") if m.strip()]
+            expect["modifiers"] = [] if words == ["none"] else words
+        case["expect"] = expect
+        out.append(case)
+    return out
