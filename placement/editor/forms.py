@@ -154,7 +154,7 @@ class ConditionForm(forms.Form):
         help_text="Conditions sharing a group number are alternatives (any one of them is "
         "enough). Leave blank when the condition must hold.",
     )
-    kind = forms.ChoiceField(label="Condition")
+    kind = forms.ChoiceField(label="Kind of condition")
     dimension = forms.ChoiceField(label="Dimension", required=False)
     low = forms.ChoiceField(label="Rated from", required=False)
     high = forms.ChoiceField(label="to", required=False)

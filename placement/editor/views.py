@@ -572,14 +572,21 @@ def compare(request, name: str):
     return render(request, "rules/compare.html", context)
 
 
-def _impact(user, old, new) -> dict:
-    from placement.impact import impact_counts, impact_scope
+def _impact(user, old, new) -> dict | None:
+    """Counts at once for a small preview; None when it is large enough to need a job (the
+    page then offers the preview with progress)."""
+    from django.conf import settings
+
+    from placement.impact import impact_cases, impact_counts, impact_scope
 
     all_programs, program_ids = impact_scope(user)
     if all_programs:
         from accounts.models import Program
 
         program_ids = list(Program.objects.values_list("pk", flat=True))
+    cases = impact_cases(all_programs=False, program_ids=program_ids).count()
+    if cases > settings.STEPWISE_IMPACT_SYNC_LIMIT:
+        return None
     return impact_counts(old=old, new=new, program_ids=program_ids)
 
 
@@ -650,3 +657,38 @@ def import_upload(upload, *, user) -> RuleSet:
     except TextRefused as exc:
         raise RuleSetError([f"The file is {exc}"]) from None
     return rule_set_import(text=text, user=user)
+
+
+# -- impact preview (a job with progress) ------------------------------------------------------
+
+
+@require_POST
+def impact(request, name: str, version: int):
+    """Start an impact preview of this version against the one in force (or ``against``)."""
+    from placement.impact import ImpactScopeError, impact_start
+
+    _require_rule_admin(request.user)
+    rule_set = rule_set_get(name=name, version=version)
+    baseline = None
+    if request.POST.get("against"):
+        baseline = RuleSet.objects.filter(name=name, version=request.POST["against"]).first()
+    try:
+        job = impact_start(rule_set=rule_set, user=request.user, baseline=baseline)
+    except ImpactScopeError as exc:
+        messages.error(request, str(exc))
+        return redirect(_version_url(rule_set))
+    return redirect("rules:impact_job", job_id=job.pk)
+
+
+def impact_job(request, job_id: int):
+    """A preview's progress and result, for the person who started it only."""
+    from placement.impact import impact_job_for_user
+    from placement.models import ImpactJob
+
+    _require_rule_admin(request.user)
+    try:
+        job = impact_job_for_user(user=request.user, job_id=job_id)
+    except ImpactJob.DoesNotExist:
+        raise Http404 from None
+    template = "rules/_impact_progress.html" if request.htmx else "rules/impact.html"
+    return render(request, template, _context(job.rule_set, job=job))

@@ -41,4 +41,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 900}}
+    # Reduced motion: Bootstrap then drops its transitions, so accessibility checks never see
+    # a colour half-way through a hover animation.
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1280, "height": 900},
+        "reduced_motion": "reduce",
+    }

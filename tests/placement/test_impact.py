@@ -57,7 +57,7 @@ def test_large_previews_run_as_a_job_with_progress(
     settings.STEPWISE_IMPACT_SYNC_LIMIT = 1
     client.force_login(rule_admin)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("admin:placement_ruleset_impact", args=[draft.pk]))
+        response = client.post(reverse("rules:impact", args=[draft.name, draft.version]))
     job = ImpactJob.objects.get()
     assert job.status == "pending"
     page = client.get(response["Location"]).content.decode()
@@ -76,7 +76,7 @@ def test_impact_lists_no_patient_names(stored, draft, rule_admin, client):
     from intake.models import Patient
 
     client.force_login(rule_admin)
-    response = client.post(reverse("admin:placement_ruleset_impact", args=[draft.pk]), follow=True)
+    response = client.post(reverse("rules:impact", args=[draft.name, draft.version]), follow=True)
     page = response.content.decode()
     for p in Patient.objects.all():
         assert p.family_name not in page and p.mrn not in page
@@ -127,7 +127,7 @@ def test_the_result_carries_no_case_level_clinical_data(stored, draft, rule_admi
 def test_a_job_belongs_to_its_creator(stored, draft, rule_admin, rule_admin_b, client):
     job = impact_start(rule_set=draft, user=rule_admin)
     client.force_login(rule_admin_b)
-    url = reverse("admin:placement_ruleset_impact_job", args=[job.pk])
+    url = reverse("rules:impact_job", args=[job.pk])
     assert client.get(url).status_code == 404
     client.force_login(rule_admin)
     assert client.get(url).status_code == 200
@@ -137,7 +137,7 @@ def test_starting_a_preview_is_a_post_and_is_audited(stored, draft, rule_admin, 
     from auditlog.models import LogEntry
 
     client.force_login(rule_admin)
-    url = reverse("admin:placement_ruleset_impact", args=[draft.pk])
+    url = reverse("rules:impact", args=[draft.name, draft.version])
     assert client.get(url).status_code == 405
     assert not ImpactJob.objects.exists()
     client.post(url)
