@@ -293,8 +293,8 @@ def test_spreadsheet_errors_name_the_sheet_row_and_column(editor, published):
     )
     problems = response.context["problems"]
     assert (
-        "Sheet 'Treatment rules', row 3, column 'At least level': '9.9' is not a level of the Levels sheet."
-        in problems
+        "Sheet 'Treatment rules', row 3, column 'At least level': '9.9' is not a level of the "
+        "Levels sheet." in problems
     )
     assert (
         "Sheet 'Levels', row 4, column 'Order on the track': 'third' is not a whole number."
@@ -308,9 +308,9 @@ def test_spreadsheet_errors_name_the_sheet_row_and_column(editor, published):
 
 def test_the_command_line_exports_and_imports(tmp_path, published):
     path = tmp_path / "rules.xlsx"
-    code, out, err = run("rules_export", "asam3-default@2", "--format", "xlsx", "-o", str(path))
+    code, _, _ = run("rules_export", "asam3-default@2", "--format", "xlsx", "-o", str(path))
     assert code == 0 and path.stat().st_size > 1000
-    code, out, err = run("rules_import", str(path))
+    code, out, _ = run("rules_import", str(path))
     assert code == 0
     name, version = out.split()
     assert RuleSet.objects.get(name=name, version=int(version)).status == "draft"
@@ -339,7 +339,7 @@ def test_a_bad_file_on_the_command_line_exits_2_naming_sheet_row_and_column(
 def test_the_command_line_refuses_yaml_aliases(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text("format: &f stepwise-rule-set/1\nname: *f\n")
-    code, out, err = run("rules_import", str(path))
+    code, _, err = run("rules_import", str(path))
     assert code == 2 and "anchors (&f) are not accepted" in err
 
 
