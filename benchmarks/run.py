@@ -67,9 +67,9 @@ def main() -> None:
 
 
 def _database_benchmarks() -> list:
-    from benchmarks import review_queue, wizard
+    from benchmarks import review_queue, rule_editor, wizard
 
-    return [wizard, review_queue]
+    return [wizard, review_queue, rule_editor]
 
 
 if __name__ == "__main__":
