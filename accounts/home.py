@@ -43,7 +43,9 @@ def home_sections(*, user) -> dict:
                 "overdue": review_queue_for_user(
                     user=user, filters=QueueFilters(overdue=True)
                 ).count(),
-                "top": list(review_queue_for_user(user=user)[:5]),
+                "top": list(
+                    review_queue_for_user(user=user).select_related("recommendation__rule_set")[:5]
+                ),
             }
         )
     if "rule_admin" in roles or "admin" in roles:

@@ -18,3 +18,17 @@ class AuditConfig(AppConfig):
         pre_save.connect(refuse_change, sender=LogEntry, dispatch_uid="audit_refuse_change")
         pre_delete.connect(refuse_delete, sender=LogEntry, dispatch_uid="audit_refuse_delete")
         post_save.connect(link_patients, sender=LogEntry, dispatch_uid="audit_link_patients")
+
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import (
+            user_logged_in,
+            user_logged_out,
+            user_login_failed,
+        )
+
+        from . import signins
+
+        user_logged_in.connect(signins.on_signed_in, dispatch_uid="audit_signed_in")
+        user_logged_out.connect(signins.on_signed_out, dispatch_uid="audit_signed_out")
+        user_login_failed.connect(signins.on_failed, dispatch_uid="audit_sign_in_failed")
+        user_locked_out.connect(signins.on_locked_out, dispatch_uid="audit_locked_out")

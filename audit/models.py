@@ -2,8 +2,22 @@ from django.conf import settings
 from django.db import models
 
 
+def private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
 class AuditExport(models.Model):
-    """A CSV export of audit entries. Creating one is itself logged by django-auditlog."""
+    """A CSV export of audit entries, written by a background job to private storage and
+    downloaded only when complete (the download is audited). Creating one is itself logged by
+    django-auditlog."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Writing"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
 
     exported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -11,9 +25,21 @@ class AuditExport(models.Model):
     exported_at = models.DateTimeField(auto_now_add=True)
     filters = models.JSONField(default=dict)
     rows = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    total = models.PositiveIntegerField(default=0)
+    file = models.FileField(storage=private_storage, upload_to="audit-exports/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.CharField(max_length=200, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Audit export {self.pk} by user {self.exported_by_id}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.rows / self.total) if self.total else 0
 
 
 class PatientLink(models.Model):

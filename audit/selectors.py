@@ -1,14 +1,19 @@
-"""Reads of the audit trail (django-auditlog's LogEntry), for superusers."""
+"""Reads of the audit trail (django-auditlog's LogEntry), for superusers.
+
+At a million entries the page must not count them or sort them all: entries are read newest
+first through the timestamp index, a page at a time with a cursor (the time and id of the last
+entry shown), and a patient filter goes through the (patient, time) index of PatientLink."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
-from .models import PatientLink
+from .models import PatientLink, patient_ids_of
 
 ACTIONS = {
     "create": LogEntry.Action.CREATE,
@@ -16,19 +21,21 @@ ACTIONS = {
     "delete": LogEntry.Action.DELETE,
     "access": LogEntry.Action.ACCESS,
 }
+PAGE_SIZE = 50
 
 
 @dataclass
 class AuditFilters:
-    patient: int | None = None
+    patient: str = ""  # a name or an MRN, as typed
     user: str = ""
     action: str = ""
     since: datetime.date | None = None
     until: datetime.date | None = None
+    patient_ids: list[int] = field(default_factory=list)  # resolved from ``patient``
 
     def as_dict(self) -> dict:
         return {
-            "patient": self.patient,
+            "patient_ids": self.patient_ids,
             "user": self.user,
             "action": self.action,
             "since": self.since.isoformat() if self.since else None,
@@ -36,17 +43,121 @@ class AuditFilters:
         }
 
 
+def patients_matching(text: str) -> list:
+    """Patients whose MRN is ``text``, or whose name matches it (given, family, or both)."""
+    from intake.models import Patient
+
+    text = " ".join(text.split())
+    if not text:
+        return []
+    words = text.split(" ")
+    q = Q(mrn__iexact=text)
+    if len(words) == 1:
+        q |= Q(given_name__iexact=text) | Q(family_name__iexact=text)
+    else:
+        q |= Q(given_name__iexact=words[0], family_name__iexact=" ".join(words[1:]))
+        q |= Q(family_name__iexact=words[0], given_name__iexact=" ".join(words[1:]))
+    return list(Patient.objects.filter(q).select_related("program")[:20])
+
+
+def _day_start(d: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
+
+
 def audit_entries(filters: AuditFilters) -> QuerySet[LogEntry]:
+    """Entries matching the filters, newest first (a timestamp range, not a date cast)."""
     qs = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
-    if filters.patient:
-        links = PatientLink.objects.filter(patient_id=filters.patient)
+    if filters.patient_ids:
+        links = PatientLink.objects.filter(patient_id__in=filters.patient_ids)
+        if filters.since:
+            links = links.filter(timestamp__gte=_day_start(filters.since))
+        if filters.until:
+            links = links.filter(timestamp__lt=_day_start(filters.until + datetime.timedelta(1)))
         qs = qs.filter(pk__in=links.values("entry_id"))
     if filters.user:
         qs = qs.filter(actor__username__iexact=filters.user)
     if filters.action in ACTIONS:
         qs = qs.filter(action=ACTIONS[filters.action])
     if filters.since:
-        qs = qs.filter(timestamp__date__gte=filters.since)
+        qs = qs.filter(timestamp__gte=_day_start(filters.since))
     if filters.until:
-        qs = qs.filter(timestamp__date__lte=filters.until)
+        qs = qs.filter(timestamp__lt=_day_start(filters.until + datetime.timedelta(1)))
     return qs
+
+
+def audit_page(qs: QuerySet[LogEntry], cursor: str = "") -> tuple[list[LogEntry], str]:
+    """One page of entries after ``cursor`` ("<timestamp>_<id>" of the last one shown) and
+    the cursor of the next page ("" at the end). No count of the whole result."""
+    if cursor:
+        try:
+            stamp, _, last_id = cursor.rpartition("_")
+            at = datetime.datetime.fromisoformat(stamp)
+            qs = qs.filter(Q(timestamp__lt=at) | Q(timestamp=at, id__lt=int(last_id)))
+        except ValueError:
+            pass
+    rows = list(qs[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    following = f"{rows[-1].timestamp.isoformat()}_{rows[-1].pk}" if more and rows else ""
+    return rows, following
+
+
+# -- in words --------------------------------------------------------------------------------
+
+PAGE_WORDS = {
+    "home": "Viewed the home page",
+    "patient_list": "Viewed the patient list",
+    "patient_search": "Searched for patients",
+    "patient_register": "Saw possible duplicates while registering a patient",
+    "review_queue": "Viewed the review queue",
+    "audit_log": "Viewed the audit log",
+    "emergency": "Viewed an emergency notice",
+    "disclose": "Opened the disclosure page",
+    "impact preview": "Started an impact preview",
+}
+STATUS_WORDS = {
+    "in_review": "claimed for review",
+    "submitted": "released back to the queue",
+    "returned": "returned to the clinician",
+    "signed": "signed",
+}
+
+
+def describe_entry(e: LogEntry) -> str:
+    """The entry in words: "Recommendation created", "Placement signed", "Viewed the
+    assessment (wizard D3)", "Signed in"..."""
+    data = e.additional_data or {}
+    model = e.content_type.model_class() if e.content_type else None
+    name = str(model._meta.verbose_name).capitalize() if model else "Record"
+    if data.get("event"):
+        from .signins import EVENTS
+
+        return EVENTS.get(data["event"], data["event"])
+    if e.action == LogEntry.Action.ACCESS:
+        page = data.get("page", "")
+        if page in PAGE_WORDS:
+            return PAGE_WORDS[page]
+        if page.startswith("admin"):
+            return f"Viewed the {name.lower()} in administration"
+        where = f" ({page})" if page else ""
+        return f"Viewed the {name.lower()}{where}"
+    if e.action == LogEntry.Action.CREATE:
+        return f"{name} created"
+    if e.action == LogEntry.Action.DELETE:
+        return f"{name} deleted"
+    changes = e.changes_dict or {}
+    status = changes.get("status")
+    if status and len(status) == 2 and status[1] in STATUS_WORDS:
+        return f"{name} {STATUS_WORDS[status[1]]}"
+    fields = [str(k).replace("_", " ") for k in changes][:4]
+    return f"{name} changed" + (f": {', '.join(fields)}" if fields else "")
+
+
+def entry_patients(entries: list[LogEntry]) -> dict[int, list]:
+    """The patients each entry names (one query for the page)."""
+    from intake.models import Patient
+
+    ids_by_entry = {e.pk: patient_ids_of(e.additional_data) for e in entries}
+    wanted = {i for ids in ids_by_entry.values() for i in ids}
+    patients = {p.pk: p for p in Patient.objects.filter(pk__in=wanted)}
+    return {pk: [patients[i] for i in ids if i in patients] for pk, ids in ids_by_entry.items()}

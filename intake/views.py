@@ -372,6 +372,7 @@ def _render_step(request, assessment, rs, step, form, substances, status=200):
             "substances": substances,
             "suggestion": suggestion,
             "emergency": emergency,
+            "profile": _profile(assessment, rs),
             "moving_to": current_rules_for(assessment),
             "is_first": codes.index(step.code) == 0,
             # A rating the clinician chose against the suggestion is never moved by the page.
@@ -381,6 +382,19 @@ def _render_step(request, assessment, rs, step, form, substances, status=200):
         },
         status=status,
     )
+
+
+def _profile(assessment, rs) -> list[dict]:
+    """The six ratings so far, for the strip on every step."""
+    return [
+        {
+            "code": d.code,
+            "label": d.label,
+            "rating": assessment.confirmed_ratings.get(d.code),
+            "done": d.code in assessment.completed_steps,
+        }
+        for d in rs.dimensions
+    ]
 
 
 def _posted_rating(post, step):
@@ -460,17 +474,27 @@ def step_suggest(request, pk, step):
 def _summary(request, assessment, rs):
     suggested, flags, _ = assessment_suggestions(assessment=assessment)
     if request.method == "POST":
-        try:
-            recommendation_compute(assessment=assessment, user=request.user)
-        except IntakeError as exc:
-            messages.error(request, str(exc))
+        if not missing_steps(assessment) and not request.POST.get("confirm_ratings"):
+            messages.error(
+                request,
+                "Confirm the six ratings together first: tick the box above the button.",
+            )
         else:
-            return redirect("intake:recommendation", pk=assessment.pk)
+            try:
+                recommendation_compute(assessment=assessment, user=request.user)
+            except IntakeError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("intake:recommendation", pk=assessment.pk)
     audit.record_access(assessment, page="wizard summary")
     steps = _step_view(assessment, rs)
     previous = assessment.previous
     for s in steps:
         dim = s["step"].dimension
+        s["chosen"] = (
+            dim is not None and s["rating"] is not None and s["rating"] != suggested.get(dim.code)
+        )
+        s["suggested"] = suggested.get(dim.code) if dim is not None else None
         if dim is not None and previous is not None:
             before = previous.confirmed_ratings.get(dim.code)
             s["previous"] = before
@@ -557,7 +581,7 @@ def recommendation(request, pk):
             else:
                 messages.success(
                     request,
-                    f"Submitted for supervisor review (placement {placement.pk}). "
+                    f"Submitted for supervisor review (placement {placement.label}). "
                     "The assessment is now read-only.",
                 )
                 return redirect("intake:assessment_detail", pk=pk)

@@ -41,6 +41,10 @@ def _default_models() -> SimpleNamespace:
     )
 
 
+def _has_field(model, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
 def _condition_data(row) -> dict:
     if row.kind == "rating":
         return {"rating": row.dimension, "from": parse_code(row.low), "to": parse_code(row.high)}
@@ -119,6 +123,7 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
             {
                 "code": d.code,
                 "name": d.name,
+                "short_name": getattr(d, "short_name", ""),
                 "scale": [parse_code(x) for x in d.scale.split(",") if x.strip()],
                 "anchors": d.anchors.splitlines() if d.anchors else [],
             }
@@ -208,14 +213,17 @@ def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = N
     ``data`` must already have passed ``serialize.from_data`` and ``validate.problems``."""
     m = models or _default_models()
     for i, d in enumerate(data.get("dimensions", [])):
-        m.Dimension.objects.create(
-            rule_set=rule_set,
-            code=d["code"],
-            name=d.get("name", ""),
-            order=i,
-            scale=",".join(format_code(x) for x in d["scale"]),
-            anchors="\n".join(d.get("anchors", [])),
-        )
+        fields = {
+            "rule_set": rule_set,
+            "code": d["code"],
+            "name": d.get("name", ""),
+            "order": i,
+            "scale": ",".join(format_code(x) for x in d["scale"]),
+            "anchors": "\n".join(d.get("anchors", [])),
+        }
+        if _has_field(m.Dimension, "short_name"):  # not in migrations before it existed
+            fields["short_name"] = d.get("short_name", "")
+        m.Dimension.objects.create(**fields)
     for lv in data.get("levels", []):
         m.Level.objects.create(
             rule_set=rule_set,

@@ -65,9 +65,9 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
         qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(hours=filters.waiting_hours))
     if filters.overdue:
         qs = qs.filter(_overdue_q(Program.objects.filter(pk__in=program_ids)))
-    return qs.select_related("program", "submitted_by", "reviewer", "assessment__patient").order_by(
-        "-emergency", "-indicated_rank", "submitted_at", "pk"
-    )
+    return qs.select_related(
+        "program", "submitted_by", "reviewer", "assessment__patient", "recommendation__rule_set"
+    ).order_by("-emergency", "-indicated_rank", "submitted_at", "pk")
 
 
 def queue_counts(*, user) -> dict[str, int]:
@@ -245,7 +245,7 @@ def reviews_due_for_clinician(*, user, within_days: int = 7) -> QuerySet[Placeme
             program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
         )
         .exclude(assessment__patient__assessments__created_at__gt=F("decided_at"))
-        .select_related("assessment__patient")
+        .select_related("assessment__patient", "recommendation__rule_set")
         .order_by("next_review_date")
     )
 
@@ -257,7 +257,7 @@ def recently_signed_for_clinician(*, user, days: int = 14) -> QuerySet[Placement
             status=PlacementStatus.SIGNED,
             decided_at__gte=timezone.now() - timedelta(days=days),
         )
-        .select_related("assessment__patient", "reviewer")
+        .select_related("assessment__patient", "reviewer", "recommendation__rule_set")
         .order_by("-decided_at")
     )
 

@@ -56,7 +56,13 @@ ABOUT_FIELDS = [
     ("withdrawal_track", "Withdrawal track"),
     ("adolescent_flag", "Adolescent flag"),
 ]
-DIMENSION_COLUMNS = ["Code", "Name", "Ratings, least to most severe", "What each rating means"]
+DIMENSION_COLUMNS = [
+    "Code",
+    "Name",
+    "Ratings, least to most severe",
+    "What each rating means",
+    "Short name",
+]
 LEVEL_COLUMNS = [
     ("code", "Code"),
     ("track", "Track"),
@@ -206,6 +212,7 @@ def workbook_bytes(data: dict) -> bytes:
                 d.get("name", ""),
                 ", ".join(map(str, d["scale"])),
                 "\n".join(d.get("anchors", [])),
+                d.get("short_name", ""),
             ]
             for d in data.get("dimensions", [])
         ],
@@ -534,6 +541,7 @@ def _read(wb, problems: list[str]) -> dict:
             {
                 "code": dims.text(n, row, "Code", True),
                 "name": dims.text(n, row, "Name"),
+                "short_name": dims.text(n, row, "Short name"),
                 "scale": scale,
                 "anchors": anchors,
             }

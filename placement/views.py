@@ -274,7 +274,7 @@ def placement_disclose(request, pk):
             disclosure = disclosure_record(
                 consent=form.cleaned_data["consent"],
                 user=request.user,
-                what=f"Level-of-care placement {placement.pk} (PDF)",
+                what=f"Level-of-care placement {placement.label} (PDF)",
                 method="PDF download",
                 placement=placement,
                 scope=ConsentScope.PLACEMENT,

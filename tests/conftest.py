@@ -53,6 +53,9 @@ def _default_rule_set_after_flush(request):
         importlib.import_module("placement.migrations.0009_default_test_cases").seed_cases(
             apps, None
         )
+        importlib.import_module("placement.migrations.0011_dimension_short_names").short_names(
+            apps, None
+        )
         clear_cache()
 
 

@@ -162,9 +162,20 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files with protected health information (audit exports): never under a public URL, always
+# served by a view that checks and audits. On several app hosts, point this at shared or object
+# storage (STEPWISE_PRIVATE_STORAGE names the backend; see docs/deploy.md).
+STEPWISE_PRIVATE_ROOT = env("STEPWISE_PRIVATE_ROOT", default=str(BASE_DIR / "private"))
+PRIVATE_STORAGE = {
+    "BACKEND": env(
+        "STEPWISE_PRIVATE_STORAGE", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": {"location": STEPWISE_PRIVATE_ROOT, "base_url": None},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 # --- Forms ----------------------------------------------------------------------------------

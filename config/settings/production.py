@@ -3,7 +3,7 @@
 variables listed in README "Configuration"."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import PRIVATE_STORAGE, env
 
 DEBUG = False
 STEPWISE_ENVIRONMENT = "production"
@@ -24,6 +24,7 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "private": PRIVATE_STORAGE,
 }
 
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

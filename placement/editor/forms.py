@@ -530,6 +530,9 @@ class LevelForm(forms.Form):
 
 class DimensionForm(forms.Form):
     name = forms.CharField(label="Name", max_length=120)
+    short_name = forms.CharField(
+        label="Short name", max_length=60, required=False, help_text="For tabs, e.g. Withdrawal."
+    )
 
     def __init__(self, *args, scale, **kwargs):
         super().__init__(*args, **kwargs)

@@ -487,7 +487,11 @@ def dimension_edit(request, name: str, version: int, code: str):
         raise Http404
     scale = [x.strip() for x in dim.scale.split(",") if x.strip()]
     anchors = dim.anchors.splitlines() if dim.anchors else []
-    initial = {"name": dim.name, **{f"anchor_{c}": a for c, a in zip(scale, anchors, strict=False)}}
+    initial = {
+        "name": dim.name,
+        "short_name": dim.short_name,
+        **{f"anchor_{c}": a for c, a in zip(scale, anchors, strict=False)},
+    }
     form = f.DimensionForm(request.POST or None, scale=scale, initial=initial)
     if request.method == "POST" and form.is_valid():
         dimension_save(
@@ -495,6 +499,7 @@ def dimension_edit(request, name: str, version: int, code: str):
             dimension=dim,
             name=form.cleaned_data["name"],
             anchors=form.anchors(),
+            short_name=form.cleaned_data["short_name"],
         )
         messages.success(request, f"Saved dimension {code} and its rating descriptions.")
         return redirect("rules:catalog", name=name, version=version)

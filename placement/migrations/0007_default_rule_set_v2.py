@@ -22,7 +22,11 @@ NAME = "asam3-default"
 
 
 def _fingerprint(data: dict) -> str:
+    """What decides placements (not the notes, the test cases or display names added later)."""
     data = {k: v for k, v in data.items() if k not in ("notes", "release_notes", "tests")}
+    data["dimensions"] = [
+        {k: v for k, v in d.items() if k != "short_name"} for d in data.get("dimensions", [])
+    ]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 

@@ -100,6 +100,9 @@ class Placement(models.Model):
     )
     program = models.ForeignKey("accounts.Program", on_delete=models.PROTECT, related_name="+")
     recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
+    # One number for the placement for life: every round of the same assessment shares the
+    # first round's number (rounds are numbered inside it).
+    number = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
     round = models.PositiveSmallIntegerField(default=1)
     status = models.CharField(max_length=10, choices=PlacementStatus.choices)
     indicated_level = models.CharField(max_length=20)
@@ -150,7 +153,7 @@ class Placement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Placement {self.pk} (round {self.round}, {self.get_status_display().lower()})"
+        return f"Placement {self.label}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -164,6 +167,12 @@ class Placement(models.Model):
 
     def get_additional_data(self) -> dict:
         return {"patient_id": self.assessment.patient_id}
+
+    @property
+    def label(self) -> str:
+        """How people refer to it: "12", or "12, round 2"."""
+        number = self.number or self.pk
+        return f"{number}, round {self.round}" if self.round > 1 else f"{number}"
 
 
 class ReviewAction(models.TextChoices):

@@ -136,6 +136,9 @@ class RuleSetRow(DraftOnlyRow):
 class Dimension(RuleSetRow):
     code = models.CharField(max_length=10)
     name = models.CharField(max_length=120)
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="For tabs and lists, e.g. Withdrawal."
+    )
     order = models.PositiveSmallIntegerField(default=0)
     scale = models.CharField(
         max_length=200, help_text="Rating codes, least to most severe, separated by commas."

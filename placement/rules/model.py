@@ -24,6 +24,12 @@ class Dimension:
     name: str
     scale: tuple[RatingCode, ...]  # rating codes, least to most severe: (0, 1, 2, 3, 4)
     anchors: tuple[str, ...] = ()  # one short description per rating code, same order
+    short_name: str = ""  # for tabs and lists: "Withdrawal"
+
+    @property
+    def label(self) -> str:
+        """ "D1 Withdrawal" (the code and the short name, or the name)."""
+        return f"{self.code} {self.short_name or self.name}"
 
     def position(self, rating: RatingCode) -> int:
         return self.scale.index(rating)

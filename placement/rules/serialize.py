@@ -232,6 +232,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
                     r.get(d, "scale", where, list, [], max_len=10, lo=0, hi=MAX_SMALL_INT) or ()
                 ),
                 anchors=tuple(r.get(d, "anchors", where, list, [], max_len=MAX_TEXT["text"]) or ()),
+                short_name=r.text(d, "short_name", where, "code"),
             )
         )
     levels = []
@@ -438,7 +439,13 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> 
         "withdrawal_track": rs.withdrawal_track,
         "adolescent_flag": rs.adolescent_flag,
         "dimensions": [
-            {"code": d.code, "name": d.name, "scale": list(d.scale), "anchors": list(d.anchors)}
+            {
+                "code": d.code,
+                "name": d.name,
+                "short_name": d.short_name,
+                "scale": list(d.scale),
+                "anchors": list(d.anchors),
+            }
             for d in rs.dimensions
         ],
         "levels": [level_data(lv) for lv in rs.levels],

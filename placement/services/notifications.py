@@ -151,7 +151,7 @@ def program_supervisors(program):
 
 def notify_supervisors_of_submission(placement: Placement, work_item=None) -> None:
     urgent = "Urgent: " if placement.emergency else ""
-    subject = f"{urgent}Placement {placement.pk} is waiting for review"
+    subject = f"{urgent}Placement {placement.label} is waiting for review"
     for user in program_supervisors(placement.program):
         outbox_add(
             key=f"submitted:{placement.pk}:{user.pk}",
@@ -170,7 +170,7 @@ def notify_clinician_of_return(placement: Placement, work_item=None) -> None:
     outbox_add(
         key=f"returned:{placement.pk}",
         user=placement.submitted_by,
-        subject=f"Placement {placement.pk} was returned for revision",
+        subject=f"Placement {placement.label} was returned for revision",
         template="emails/returned.txt",
         context={
             "placement": placement,
@@ -184,7 +184,7 @@ def notify_clinician_of_approval(placement: Placement, work_item=None) -> None:
     outbox_add(
         key=f"approved:{placement.pk}",
         user=placement.submitted_by,
-        subject=f"Placement {placement.pk} was approved",
+        subject=f"Placement {placement.label} was approved",
         template="emails/approved.txt",
         context={
             "placement": placement,

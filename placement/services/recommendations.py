@@ -143,10 +143,12 @@ def placement_submit(*, assessment: Assessment, user, decision: dict) -> Placeme
     if not differs:
         reason = DiscrepancyReason.NOT_APPLICABLE
     rounds = assessment.placements.aggregate(n=Max("round"))["n"] or 0
+    first = assessment.placements.filter(round=1).values_list("number", "pk").first()
     placement = Placement.objects.create(
         assessment=assessment,
         program=assessment.patient.program,
         recommendation=recommendation,
+        number=(first[0] or first[1]) if first else None,
         round=rounds + 1,
         status=PlacementStatus.SUBMITTED,
         indicated_level=recommendation.level,
@@ -163,6 +165,9 @@ def placement_submit(*, assessment: Assessment, user, decision: dict) -> Placeme
         submitted_by=user,
         submitted_at=timezone.now(),
     )
+    if placement.number is None:
+        Placement.objects.filter(pk=placement.pk).update(number=placement.pk)
+        placement.number = placement.pk
     ReviewEvent.objects.create(
         placement=placement,
         action=ReviewAction.SUBMITTED,

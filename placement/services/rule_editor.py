@@ -122,9 +122,12 @@ def level_save(*, rule_set: RuleSet, level: Level, data: dict) -> Level:
 
 
 @transaction.atomic
-def dimension_save(*, rule_set: RuleSet, dimension: Dimension, name: str, anchors: list) -> None:
+def dimension_save(
+    *, rule_set: RuleSet, dimension: Dimension, name: str, anchors: list, short_name: str = ""
+) -> None:
     _locked_draft(rule_set)
     dimension.name = name
+    dimension.short_name = short_name
     dimension.anchors = "\n".join(anchors)
     dimension.save()
 

@@ -122,3 +122,38 @@ document.addEventListener("click", function (evt) {
   document.body.addEventListener("htmx:afterSwap", sync);
   sync();
 })();
+
+/* Substances table: rows are added and removed in place from the formset's empty form. */
+(function () {
+  "use strict";
+  var add = document.querySelector("[data-add-substance]");
+  var template = document.getElementById("substance-template");
+  var rows = document.getElementById("substance-rows");
+  var total = document.querySelector("input[name='substances-TOTAL_FORMS']");
+  if (!add || !template || !rows || !total) { return; }
+  add.hidden = false;
+  var showRemove = function (root) {
+    root.querySelectorAll("[data-remove-substance]").forEach(function (b) { b.hidden = false; });
+  };
+  showRemove(rows);
+  add.addEventListener("click", function () {
+    var index = parseInt(total.value, 10);
+    var html = template.innerHTML.replace(/__prefix__/g, String(index));
+    rows.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    var row = rows.lastElementChild;
+    showRemove(row);
+    var first = row.querySelector("select, input");
+    if (first) { first.focus(); }
+  });
+  rows.addEventListener("click", function (evt) {
+    var button = evt.target.closest("[data-remove-substance]");
+    if (!button) { return; }
+    var row = button.closest(".substance-row");
+    // Cleared rather than taken out, so the formset's numbering stays whole; an empty
+    // extra row is simply ignored on save.
+    row.querySelectorAll("select, input").forEach(function (el) { el.value = ""; });
+    row.hidden = true;
+    add.focus();
+  });
+})();

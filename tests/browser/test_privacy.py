@@ -104,6 +104,7 @@ def test_no_patient_identifiers_in_logs_during_a_full_run(page, live_server, cap
         "radio", name="Yes", exact=True
     ).check()
     page.get_by_role("button", name="Save and continue").click()
+    page.get_by_label("I have reviewed the six ratings above and confirm them together.").check()
     page.get_by_role("button", name="See the recommendation").click()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted")

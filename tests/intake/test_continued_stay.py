@@ -40,7 +40,9 @@ def test_summary_shows_change_per_dimension_and_a_step_down(clinician_client, pa
     html = summary.content.decode()
     assert "-2 (lower risk)" in html  # D1 2 -> 0
     assert "no change" in html  # D2 1 -> 1
-    clinician_client.post(reverse("intake:assessment_step", args=[review.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[review.pk, "summary"]), {"confirm_ratings": "on"}
+    )
     rec = review.recommendations.get()
     assert rec.level == "1"
     page = clinician_client.get(reverse("intake:recommendation", args=[review.pk])).content.decode()
@@ -54,7 +56,9 @@ def test_a_worse_picture_is_a_step_up(clinician_client, patient_a, signed):
     for step, answers in worse.items():
         rating = {"D1": 2, "D2": 1, "D3": 2, "D4": 2, "D5": 2, "D6": 3}.get(step)
         save_step(clinician_client, review, step, answers, rating=rating)
-    clinician_client.post(reverse("intake:assessment_step", args=[review.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[review.pk, "summary"]), {"confirm_ratings": "on"}
+    )
     page = clinician_client.get(reverse("intake:recommendation", args=[review.pk])).content.decode()
     assert "Step up" in page
 
@@ -64,6 +68,9 @@ def test_first_placement_is_an_entry_point(clinician_client, patient_a):
 
     assessment = start(clinician_client, patient_a)
     complete_moderate(clinician_client, assessment)
-    clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
+    )
     page = clinician_client.get(reverse("intake:recommendation", args=[assessment.pk]))
     assert "Entry point" in page.content.decode()

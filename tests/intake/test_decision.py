@@ -13,7 +13,9 @@ pytestmark = pytest.mark.django_db
 def ready(clinician_client, patient_a):
     a = start(clinician_client, patient_a)
     complete_moderate(clinician_client, a)
-    clinician_client.post(reverse("intake:assessment_step", args=[a.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[a.pk, "summary"]), {"confirm_ratings": "on"}
+    )
     return a
 
 

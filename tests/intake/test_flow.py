@@ -17,7 +17,8 @@ def test_moderate_case_end_to_end(clinician_client, patient_a, supervisor_a):
     )
     assert summary.status_code == 200
     response = clinician_client.post(
-        reverse("intake:assessment_step", args=[assessment.pk, "summary"])
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
     )
     assert response["Location"] == reverse("intake:recommendation", args=[assessment.pk])
     page = clinician_client.get(response["Location"])

@@ -224,7 +224,10 @@ def test_substances_show_their_labels_everywhere(
     for html in (summary, detail):
         assert "Heroin or illicit fentanyl" in html and "snorted" in html
         assert "several times a week" in html and "opioids_illicit" not in html
-    clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
+    )
     clinician_client.post(
         reverse("intake:recommendation", args=[assessment.pk]),
         {"provided_level": "2.1", "provided_withdrawal_level": "2-WM", "action": "submit"},

@@ -166,7 +166,10 @@ def test_summary_refuses_to_compute_with_missing_steps(clinician_client, patient
 def test_submitted_assessment_is_read_only_to_the_clinician(clinician_client, patient_a):
     assessment = start(clinician_client, patient_a)
     complete_moderate(clinician_client, assessment)
-    clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
+    )
     clinician_client.post(
         reverse("intake:recommendation", args=[assessment.pk]),
         {"provided_level": "2.1", "provided_withdrawal_level": "2-WM", "action": "submit"},
@@ -182,7 +185,10 @@ def test_submitted_assessment_is_read_only_to_the_clinician(clinician_client, pa
 def test_changing_an_answer_after_the_recommendation_blocks_submission(clinician_client, patient_a):
     assessment = start(clinician_client, patient_a)
     complete_moderate(clinician_client, assessment)
-    clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
+    )
     save_step(
         clinician_client,
         assessment,
@@ -237,7 +243,10 @@ def test_adolescent_gets_adolescent_names_hours_and_no_adult_only_level(
         assert (
             save_step(clinician_client, assessment, step, values, rating=rating).status_code == 302
         )
-    clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
+    )
     rec = assessment.recommendations.get()
     assert rec.flags["adolescent"] is True
     assert rec.level == "3.5"  # not 3.3: population-specific residential is adults only
@@ -254,7 +263,10 @@ def test_adolescent_iop_shows_six_hours(clinician_client, program_a):
     teen = PatientFactory(program=program_a, date_of_birth=today.replace(year=today.year - 15))
     assessment = start(clinician_client, teen)
     complete_moderate(clinician_client, assessment)
-    clinician_client.post(reverse("intake:assessment_step", args=[assessment.pk, "summary"]))
+    clinician_client.post(
+        reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
+        {"confirm_ratings": "on"},
+    )
     page = clinician_client.get(
         reverse("intake:recommendation", args=[assessment.pk])
     ).content.decode()

@@ -72,7 +72,7 @@ def test_changes_to_assessments_and_placements_are_logged(clinician_a, superviso
 
 
 def test_audit_page_is_for_superusers_and_filters(client, superuser, clinician_a, program_a):
-    one = PatientFactory(program=program_a)
+    one = PatientFactory(program=program_a, given_name="Ona", family_name="Quarry", mrn="Q-1")
     two = PatientFactory(program=program_a)
     reader = Client()
     reader.force_login(clinician_a)
@@ -80,34 +80,114 @@ def test_audit_page_is_for_superusers_and_filters(client, superuser, clinician_a
     reader.get(reverse("intake:patient_detail", args=[two.pk]))
     assert reader.get(reverse("audit:log")).status_code == 403
     client.force_login(superuser)
-    page = client.get(
-        reverse("audit:log"), {"patient": one.pk, "action": "access", "user": "clinician_a"}
-    )
-    rows = list(page.context["page"])
-    assert len(rows) == 1 and rows[0].object_id == one.pk
-    today = timezone.localtime(rows[0].timestamp).date().isoformat()
+    for who in ("Ona Quarry", "quarry", "Q-1"):  # by name or MRN, never an internal id
+        page = client.get(
+            reverse("audit:log"), {"patient": who, "action": "access", "user": "clinician_a"}
+        )
+        rows = page.context["rows"]
+        assert [r["e"].object_id for r in rows] == [one.pk], who
+        assert rows[0]["patients"] == [one]
+        assert "Ona Quarry" in page.content.decode() and "MRN Q-1" in page.content.decode()
+    today = timezone.localtime(rows[0]["e"].timestamp).date().isoformat()
     page = client.get(
         reverse("audit:log"),
         {"since": today, "until": today, "action": "access", "user": "clinician_a"},
     )
-    assert len(page.context["page"]) == 2
+    whats = sorted(r["what"] for r in page.context["rows"])
+    assert whats == ["Signed in", "Viewed the patient", "Viewed the patient"]
     page = client.get(reverse("audit:log"), {"since": "2000-01-01", "until": "2000-01-02"})
-    assert len(page.context["page"]) == 0
+    assert page.context["rows"] == []
 
 
-def test_csv_export_is_itself_audited(client, superuser, clinician_a, program_a):
-    patient = PatientFactory(program=program_a)
+def test_an_inverted_date_range_is_an_error_not_an_empty_list(client, superuser):
+    client.force_login(superuser)
+    page = client.get(reverse("audit:log"), {"since": "2026-02-01", "until": "2026-01-01"})
+    assert page.status_code == 400
+    assert "The end date is before the start date" in page.content.decode()
+
+
+def test_entries_read_in_words_with_one_named_time_zone(client, superuser, clinician_a, program_a):
+    from placement.services.reviews import review_approve, review_claim
+    from tests.factories import make_submitted
+
+    supervisor = __import__("tests.factories").factories.member(
+        __import__("accounts.roles").roles.Role.SUPERVISOR, program_a, username="sup_words"
+    )
+    placement = make_submitted(clinician_a, PatientFactory(program=program_a))
+    review_claim(placement_id=placement.pk, user=supervisor)
+    review_approve(placement_id=placement.pk, user=supervisor)
+    client.force_login(superuser)
+    page = client.get(reverse("audit:log"))
+    html = page.content.decode()
+    whats = {r["what"] for r in page.context["rows"]}
+    assert {"Recommendation created", "Placement signed", "Placement claimed for review"} <= whats
+    assert "Signed in" in whats
+    assert "None" not in " ".join(whats)
+    assert "Times are in America/New_York" in html
+
+
+def test_sign_ins_failures_lockouts_and_sign_outs_are_logged(client, clinician_a):
+    from tests.factories import PASSWORD
+
+    client.post(reverse("login"), {"username": "clinician_a", "password": PASSWORD})
+    client.post(reverse("logout"))
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "clinician_a", "password": "wrong-one"})
+    client.post(reverse("login"), {"username": "Zebulon Quintessa", "password": "x"})
+    events = list(
+        LogEntry.objects.filter(additional_data__has_key="event")
+        .order_by("id")
+        .values_list("additional_data__event", "actor__username")
+    )
+    assert events[:2] == [("sign-in", "clinician_a"), ("sign-out", "clinician_a")]
+    assert ("sign-in failed", "clinician_a") in events
+    assert ("locked out", "clinician_a") in events
+    assert ("sign-in failed", None) in events  # an unknown name is not kept
+    assert not LogEntry.objects.filter(object_repr__icontains="Zebulon").exists()
+
+
+def test_export_is_a_job_whose_complete_file_is_downloaded_and_audited(
+    client, superuser, clinician_a, program_a, django_capture_on_commit_callbacks, in_process_tasks
+):
+    patient = PatientFactory(program=program_a, given_name="Ida", family_name="Export")
     reader = Client()
     reader.force_login(clinician_a)
     reader.get(reverse("intake:patient_detail", args=[patient.pk]))
     client.force_login(superuser)
-    response = client.get(reverse("audit:export"), {"patient": patient.pk})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:3] == ["time", "user", "action"]
-    assert any(r[1] == "clinician_a" and r[2] == "access" for r in rows[1:])
+    assert client.get(reverse("audit:export")).status_code == 405  # a GET records nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("audit:export"), {"patient": "Ida Export"})
     export = AuditExport.objects.get()
-    assert (export.exported_by, export.filters["patient"]) == (superuser, patient.pk)
+    assert response["Location"] == reverse("audit:export_status", args=[export.pk])
+    assert export.status == "done" and export.rows >= 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Download the CSV" in page and "complete" in page
+    download = client.get(reverse("audit:export_download", args=[export.pk]))
+    body = b"".join(download.streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0][:4] == ["time", "user", "action", "what"]
+    assert len(rows) - 1 == export.rows
+    assert any(r[1] == "clinician_a" and "Ida Export" in r[6] for r in rows[1:])
+    assert rows[1][0].endswith(("-05:00", "-04:00"))  # ISO 8601 with the offset
+    assert export.filters["patient_ids"] == [patient.pk]
     assert entries(content_type__model="auditexport", action=LogEntry.Action.CREATE).exists()
+    assert entries(
+        content_type__model="auditexport", action=LogEntry.Action.ACCESS, object_id=export.pk
+    ).exists()
+
+
+def test_another_superusers_export_is_not_theirs(
+    client, superuser, django_capture_on_commit_callbacks
+):
+    from audit.selectors import AuditFilters
+    from audit.services import audit_export_run, audit_export_start
+    from tests.factories import UserFactory
+
+    other = UserFactory(username="root2", is_staff=True, is_superuser=True)
+    export = audit_export_start(user=other, filters=AuditFilters())
+    audit_export_run(export_id=export.pk)
+    client.force_login(superuser)
+    assert client.get(reverse("audit:export_download", args=[export.pk])).status_code == 404
 
 
 def test_audit_entries_cannot_be_changed_or_deleted(client, superuser, clinician_a, program_a):

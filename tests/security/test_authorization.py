@@ -110,7 +110,9 @@ TABLE = {
     "rules:question_edit": ("GET", {**DR, "code": "housing"}, EDITORS),
     # audit
     "audit:log": ("GET", {}, only({"superuser": 200}, 403)),
-    "audit:export": ("GET", {}, only({"superuser": 200}, 403)),
+    "audit:export": ("POST", {}, only({"superuser": 302}, 403)),
+    "audit:export_status": ("GET", {"pk": "export"}, only({"superuser": 200}, 403)),
+    "audit:export_download": ("GET", {"pk": "export"}, only({"superuser": 200}, 403)),
 }
 
 
@@ -151,8 +153,18 @@ def world(clinician_a, clinician_b, supervisor_a, rule_admin, superuser, program
             "submitted": submitted.pk,
             "signed": signed.pk,
             "consent": consent.pk,
+            "export": _finished_export(superuser).pk,
         },
     }
+
+
+def _finished_export(superuser):
+    from audit.selectors import AuditFilters
+    from audit.services import audit_export_run, audit_export_start
+
+    export = audit_export_start(user=superuser, filters=AuditFilters())
+    audit_export_run(export_id=export.pk)
+    return export
 
 
 def rule_objects(rule_admin) -> dict:
