@@ -34,15 +34,12 @@ def home_sections(*, user) -> dict:
             }
         )
     if "supervisor" in roles:
-        from placement.selectors import QueueFilters, queue_counts, review_queue_for_user
+        from placement.selectors import queue_counts, review_queue_for_user
 
         sections.append(
             {
                 "template": "accounts/_home_supervisor.html",
                 "counts": queue_counts(user=user),
-                "overdue": review_queue_for_user(
-                    user=user, filters=QueueFilters(overdue=True)
-                ).count(),
                 "top": list(
                     review_queue_for_user(user=user).select_related("recommendation__rule_set")[:5]
                 ),

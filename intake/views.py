@@ -177,7 +177,9 @@ def assessment_detail(request, pk):
             "substance_rows": substance_rows(assessment.substances),
             "recommendation": recommendation,
             "explanation": explain(recommendation, assessment) if recommendation else None,
-            "placements": assessment.placements.select_related("submitted_by", "reviewer")
+            "placements": assessment.placements.select_related(
+                "submitted_by", "reviewer", "recommendation__rule_set"
+            )
             .prefetch_related("events__actor")
             .order_by("round"),
             "can_edit": can_edit,

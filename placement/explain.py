@@ -46,7 +46,7 @@ class Explanation:
     tracks: list[TrackExplanation]
     modifiers: list[dict]
     emergency: bool
-    flags: list[str]
+    flags: list[dict]  # {"text", "rules"}: what the rules took into account, and why
     movement: str  # "entry", "step down", "step up", "continue"
     previous_level: Level | None = None
     treatment: TrackExplanation | None = None
@@ -163,7 +163,18 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
         tracks=tracks,
         modifiers=modifiers,
         emergency=any(m["emergency"] for m in modifiers),
-        flags=[f.description or f.code for f in rs.flags if recommendation.flags.get(f.code)],
+        flags=[
+            {
+                "text": f.description or f.code,
+                "rules": [
+                    r["rule"]
+                    for r in recommendation.rating_reasons
+                    if r.get("kind") == "flag" and r.get("asks") == f.code
+                ],
+            }
+            for f in rs.flags
+            if recommendation.flags.get(f.code)
+        ],
         movement=movement(rs, previous_code, recommendation.level),
         previous_level=rs.level(previous_code) if previous_code else None,
         substances=substance_rows(assessment.substances),

@@ -46,13 +46,58 @@ def _overdue_q(programs) -> Q:
     return q
 
 
+# What the queue can list besides the open placements (the counts are links to these).
+QUEUE_VIEWS = {
+    "open": "Waiting for review",
+    "submitted": "Submitted, not yet claimed",
+    "in_review": "In review",
+    "returned": "Returned, awaiting the clinician",
+    "signed": "Signed in the last 30 days",
+    "review_overdue": "Continued-stay reviews overdue",
+}
+SIGNED_WINDOW_DAYS = 30
+
+
+def _returned_awaiting() -> Q:
+    return Q(status=PlacementStatus.RETURNED, assessment__status=AssessmentStatus.RETURNED)
+
+
+def _signed_recently() -> Q:
+    since = timezone.now() - timedelta(days=SIGNED_WINDOW_DAYS)
+    return Q(status=PlacementStatus.SIGNED, decided_at__gte=since)
+
+
+def _reviews_overdue(qs: QuerySet[Placement]) -> QuerySet[Placement]:
+    """Signed placements whose continued-stay review date has passed, for patients not
+    reassessed since."""
+    return qs.filter(
+        status=PlacementStatus.SIGNED, next_review_date__lt=timezone.localdate()
+    ).exclude(assessment__patient__assessments__created_at__gt=F("decided_at"))
+
+
+def queue_view(filters: QueueFilters) -> str:
+    return filters.status if filters.status in QUEUE_VIEWS else "open"
+
+
 def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> QuerySet[Placement]:
-    """Open placements of the programs the user supervises, most urgent first: EMERGENCY,
-    then the most intensive indicated level, then the longest waiting."""
+    """Placements of the programs the user supervises. By default the open ones, most urgent
+    first: EMERGENCY, then the most intensive indicated level, then the longest waiting.
+    ``filters.status`` lists one status instead (returned and signed newest first)."""
     filters = filters or QueueFilters()
     program_ids = supervised_program_ids(user)
     qs = Placement.objects.filter(program_id__in=program_ids)
-    qs = qs.filter(status=filters.status) if filters.status in OPEN else qs.filter(status__in=OPEN)
+    view = queue_view(filters)
+    order = ("-emergency", "-indicated_rank", "submitted_at", "pk")
+    if view == "open":
+        qs = qs.filter(status__in=OPEN)
+    elif view in ("submitted", "in_review"):
+        qs = qs.filter(status=view)
+    elif view == "returned":
+        qs, order = qs.filter(_returned_awaiting()), ("-decided_at", "-pk")
+    elif view == "signed":
+        qs, order = qs.filter(_signed_recently()), ("-decided_at", "-pk")
+    else:
+        qs, order = _reviews_overdue(qs), ("next_review_date", "pk")
     if filters.program:
         qs = qs.filter(program_id=filters.program)
     if filters.clinician:
@@ -64,21 +109,32 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     if filters.waiting_hours:
         qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(hours=filters.waiting_hours))
     if filters.overdue:
-        qs = qs.filter(_overdue_q(Program.objects.filter(pk__in=program_ids)))
+        qs = qs.filter(status__in=OPEN).filter(
+            _overdue_q(Program.objects.filter(pk__in=program_ids))
+        )
     return qs.select_related(
         "program", "submitted_by", "reviewer", "assessment__patient", "recommendation__rule_set"
-    ).order_by("-emergency", "-indicated_rank", "submitted_at", "pk")
+    ).order_by(*order)
 
 
 def queue_counts(*, user) -> dict[str, int]:
-    """How many placements of the supervised programs are in each status."""
-    rows = (
-        Placement.objects.filter(program_id__in=supervised_program_ids(user))
-        .values("status")
-        .annotate(n=Count("pk"))
+    """What the queue's counts show: open placements by status, past the review target,
+    returned and awaiting the clinician, signed in the last 30 days, and continued-stay
+    reviews overdue. Every count is bounded by what is current, not by all history."""
+    program_ids = supervised_program_ids(user)
+    mine = Placement.objects.filter(program_id__in=program_ids)
+    counts = mine.aggregate(
+        submitted=Count("pk", filter=Q(status=PlacementStatus.SUBMITTED)),
+        in_review=Count("pk", filter=Q(status=PlacementStatus.IN_REVIEW)),
+        overdue=Count(
+            "pk",
+            filter=Q(status__in=OPEN) & _overdue_q(Program.objects.filter(pk__in=program_ids)),
+        ),
+        returned=Count("pk", filter=_returned_awaiting()),
+        signed=Count("pk", filter=_signed_recently()),
     )
-    counts = {s.value: 0 for s in PlacementStatus}
-    counts.update({r["status"]: r["n"] for r in rows})
+    counts["review_overdue"] = _reviews_overdue(mine).count()
+    counts["open"] = counts["submitted"] + counts["in_review"]
     return counts
 
 
@@ -172,11 +228,14 @@ def patient_timeline(*, patient) -> dict:
         .prefetch_related(
             Prefetch(
                 "placements",
-                queryset=Placement.objects.select_related("reviewer", "recommendation").order_by(
-                    "round"
-                ),
+                queryset=Placement.objects.select_related(
+                    "reviewer", "recommendation__rule_set"
+                ).order_by("round"),
             ),
-            Prefetch("recommendations", queryset=Recommendation.objects.order_by("-id")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("rule_set").order_by("-id"),
+            ),
         )
         .order_by("-assessment_date", "-id")
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -20,12 +22,14 @@ from placement.forms import OverrideForm, ReturnForm, SignatureForm
 from placement.loader import engine_rule_set
 from placement.models import PlacementDocument, PlacementStatus
 from placement.selectors import (
+    QUEUE_VIEWS,
     QueueFilters,
     is_overdue,
     placement_context,
     placement_get_for_supervisor,
     placement_get_for_user,
     queue_counts,
+    queue_view,
     review_queue_for_user,
     supervised_program_ids,
 )
@@ -80,11 +84,26 @@ def review_queue(request):
         audit.record_view(
             page="review_queue", patients=[r["p"].assessment.patient_id for r in rows]
         )
+    view = queue_view(filters)
     context = {
         "page": page,
         "rows": rows,
         "filters": filters,
+        "view": view,
+        "view_title": QUEUE_VIEWS[view]
+        if not (filters.overdue and view == "open")
+        else "Past the review target",
         "counts": queue_counts(user=request.user),
+        "filters_active": any(
+            (
+                filters.program,
+                filters.clinician,
+                filters.level,
+                filters.discrepancy is not None,
+                filters.waiting_hours,
+                filters.overdue,
+            )
+        ),
     }
     if request.htmx and request.htmx.target == "queue-results":
         return render(request, "placement/_queue_results.html", context)
@@ -123,7 +142,17 @@ def queue_claim(request, pk):
     row = {"p": placement, "overdue": is_overdue(placement), "error": error}
     if request.htmx:
         audit.record_view(page="review_queue", patients=[placement.assessment.patient_id])
-        return render(request, "placement/_queue_row.html", {"row": row})
+        shown = parse_qs(urlsplit(request.htmx.current_url or "").query)
+        filters = QueueFilters(
+            status=(shown.get("status") or [None])[0], overdue=shown.get("overdue") == ["1"]
+        )
+        context = {
+            "row": row,
+            "oob_counts": queue_counts(user=request.user),
+            "view": queue_view(filters),
+            "filters": filters,
+        }
+        return render(request, "placement/_queue_row.html", context)
     if error:
         messages.error(request, error)
     return redirect("placement:review_detail", pk=pk)

@@ -210,8 +210,11 @@ def _rule_page(request, rule_set, form, conditions, rule=None, kind="", status=2
         kind=kind or rule.kind,
         history=history,
     )
-    template = "rules/_rule_form.html" if request.htmx else "rules/rule_edit.html"
-    return render(request, template, context, status=status)
+    if request.htmx:
+        # The inline form comes back with its errors as the swap's content: a 200, so the
+        # browser's console does not report a failed request for a form to correct.
+        return render(request, "rules/_rule_form.html", context)
+    return render(request, "rules/rule_edit.html", context, status=status)
 
 
 def _save_rule(request, rule_set, kind, rule: Rule | None):

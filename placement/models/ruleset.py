@@ -95,6 +95,11 @@ class RuleSet(models.Model):
         return f"{self.name}@{self.version}"
 
     @property
+    def plain_label(self) -> str:
+        """How clinicians read it: "asam3-default, version 2"."""
+        return f"{self.name}, version {self.version}"
+
+    @property
     def is_draft(self) -> bool:
         return self.status == RuleSetStatus.DRAFT
 

@@ -157,3 +157,60 @@ document.addEventListener("click", function (evt) {
     add.focus();
   });
 })();
+
+/* Switches that remember their setting in this browser (e.g. "Show rule IDs"). */
+(function () {
+  "use strict";
+  var store = null;
+  try { store = window.localStorage; } catch (e) { store = null; }
+  document.querySelectorAll("input[data-remember]").forEach(function (box) {
+    if (store && store.getItem(box.dataset.remember) === "1") { box.checked = true; }
+    box.addEventListener("change", function () {
+      if (store) { store.setItem(box.dataset.remember, box.checked ? "1" : "0"); }
+    });
+  });
+})();
+
+/* Tables that stack into cards on phones label each value with its column heading; a table
+ * that still scrolls sideways can be reached and scrolled from the keyboard. */
+(function () {
+  "use strict";
+  var label = function (root) {
+    root.querySelectorAll("table.table-stack").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        var hidden = th.querySelector(".visually-hidden");
+        var text = th.textContent.trim();
+        // A heading only screen readers hear (e.g. "Actions") labels nothing on screen.
+        return hidden && hidden.textContent.trim() === text ? "" : text;
+      });
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (!cell.hasAttribute("data-label") && heads[i] && cell.colSpan === 1) {
+            cell.setAttribute("data-label", heads[i]);
+          }
+        });
+      });
+    });
+  };
+  var scrollers = function () {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        var caption = box.querySelector("caption");
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("role", "region");
+        box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Table");
+        box.dataset.madeFocusable = "1";
+      } else if (!scrolls && box.dataset.madeFocusable) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("role");
+        box.removeAttribute("aria-label");
+        delete box.dataset.madeFocusable;
+      }
+    });
+  };
+  label(document);
+  scrollers();
+  window.addEventListener("resize", scrollers);
+  document.body.addEventListener("htmx:afterSwap", function () { label(document); scrollers(); });
+})();

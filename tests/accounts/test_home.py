@@ -21,7 +21,7 @@ def test_clinician_home(client, clinician_a):
 
 def test_supervisor_home(client, supervisor_a):
     page = home(client, supervisor_a)
-    assert "Open the review queue" in page and 'href="/review/"' in page
+    assert "0 waiting for review" in page and 'href="/review/"' in page
     assert "Your caseload" not in page and "Audit log" not in page
 
 

@@ -123,7 +123,8 @@ def test_a_version_1_draft_says_it_will_move_and_moves_at_its_next_save(clinicia
     page = clinician_client.get(
         reverse("intake:assessment_step", args=[v1_draft.pk, "D1"])
     ).content.decode()
-    assert "started under asam3-default@1" in page and "moves to asam3-default@2" in page
+    assert "started under the rules asam3-default, version 1" in page
+    assert "moves to asam3-default, version 2" in page
     response = save_step(
         clinician_client, v1_draft, "D1",
         {"ciwa_ar_score": 6, "withdrawal_complications_history": True}, rating=2,

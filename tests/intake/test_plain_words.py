@@ -1,0 +1,59 @@
+"""Clinicians read levels and reasons in words; rule IDs and the rule-set version are one
+switch away, in the page but hidden until asked for."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_assessment, make_submitted
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
+
+RULE_ID = re.compile(r"\b[RTMS]-D\d|\b[RTMS]-[A-Z]{2,}-|asam3-default@")
+HIDDEN = re.compile(r'<span class="[^"]*\brule-id\b[^"]*">.*?</span>(?:\))?', re.S)
+
+
+def visible_text(html: str) -> str:
+    """What the page shows with the switch off: the rule-id spans taken out (they nest one
+    level at most), then the tags."""
+    body = html[html.index("<main") :]
+    for _ in range(2):
+        body = HIDDEN.sub("", body)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_the_recommendation_reads_without_rule_ids_until_asked(client, clinician_a, patient_a):
+    assessment = make_assessment(clinician_a, patient_a)
+    client.force_login(clinician_a)
+    html = client.get(reverse("intake:recommendation", args=[assessment.pk])).content.decode()
+    assert 'id="show-rule-ids"' in html and ">Show rule IDs</label>" in html
+    rec = assessment.recommendations.first()
+    rule_ids = {r["rule"] for r in rec.reasons} | {r["rule"] for r in rec.rating_reasons}
+    missing = sorted(rid for rid in rule_ids if f"rule {rid}" not in html)
+    assert rule_ids and not missing  # there, for auditors
+    text = visible_text(html)
+    assert not RULE_ID.search(text), RULE_ID.search(text)
+    assert "asks for 2.1" in text
+
+
+def test_the_step_suggestion_keeps_rule_ids_behind_the_switch(client, clinician_a, patient_a):
+    assessment = make_assessment(clinician_a, patient_a)
+    client.force_login(clinician_a)
+    html = client.get(
+        reverse("intake:assessment_step", args=[assessment.pk, "D1"])
+    ).content.decode()
+    assert 'id="show-rule-ids"' in html
+    assert 'class="text-body-secondary rule-id"> (rule R-D1' in html
+    assert not RULE_ID.search(visible_text(html))
+
+
+def test_placements_name_their_levels(client, clinician_a, patient_a):
+    placement = make_submitted(clinician_a, patient_a)
+    client.force_login(clinician_a)
+    detail = client.get(
+        reverse("intake:assessment_detail", args=[placement.assessment_id])
+    ).content.decode()
+    assert "Indicated 2.1 Intensive Outpatient, with withdrawal management 2-WM" in detail
+    patient = client.get(reverse("intake:patient_detail", args=[patient_a.pk])).content.decode()
+    assert "2.1 Intensive Outpatient" in patient and "with withdrawal management 2-WM" in patient
