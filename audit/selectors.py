@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from auditlog.models import LogEntry
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .models import PatientLink, patient_ids_of
 
@@ -151,6 +152,40 @@ def describe_entry(e: LogEntry) -> str:
         return f"{name} {STATUS_WORDS[status[1]]}"
     fields = [str(k).replace("_", " ") for k in changes][:4]
     return f"{name} changed" + (f": {', '.join(fields)}" if fields else "")
+
+
+def _local_value(value, *, iso: bool) -> str:
+    """A stored value as people read it: timestamps (kept in UTC) in the one local time zone
+    the page names, or ISO 8601 with the local offset for the CSV."""
+    text = "" if value is None else str(value)
+    if text in ("None", ""):
+        return "(empty)"
+    try:
+        when = parse_datetime(text) if len(text) >= 19 and text[4:5] == "-" else None
+    except ValueError:
+        when = None
+    if when is None:
+        return text
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when, datetime.UTC)
+    local = timezone.localtime(when)
+    return local.isoformat(timespec="seconds") if iso else local.strftime("%Y-%m-%d %H:%M")
+
+
+def describe_changes(e: LogEntry, *, iso: bool = False, limit: int = 6) -> str:
+    """What a change altered, field by field: "status: submitted → in review; decided at:
+    (empty) → 2026-11-27 09:14". Times are local, never UTC."""
+    if e.action == LogEntry.Action.ACCESS:
+        return ""
+    parts = []
+    for attr, pair in list((e.changes_dict or {}).items())[:limit]:
+        name = str(attr).replace("_", " ")
+        if isinstance(pair, list | tuple) and len(pair) == 2:
+            old, new = (_local_value(v, iso=iso) for v in pair)
+            parts.append(f"{name}: {old} → {new}")
+        else:
+            parts.append(f"{name}: {_local_value(pair, iso=iso)}")
+    return "; ".join(parts)
 
 
 def entry_patients(entries: list[LogEntry]) -> dict[int, list]:

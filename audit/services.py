@@ -14,7 +14,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import AuditExport
-from .selectors import AuditFilters, audit_entries, describe_entry, entry_patients
+from .selectors import (
+    AuditFilters,
+    audit_entries,
+    describe_changes,
+    describe_entry,
+    entry_patients,
+)
 
 log = logging.getLogger(__name__)
 CHUNK = 2_000
@@ -119,7 +125,7 @@ def _write(writer, entries: list) -> int:
                 e.object_pk,
                 "; ".join(f"{p.given_name} {p.family_name} (MRN {p.mrn})" for p in patients[e.pk]),
                 e.remote_addr or "",
-                e.changes_str if e.action != e.Action.ACCESS else "",
+                describe_changes(e, iso=True, limit=50),
             ]
         )
     return len(entries)

@@ -13,7 +13,13 @@ from intake.audit import record_view
 
 from .forms import AuditFilterForm
 from .models import AuditExport, patient_ids_of
-from .selectors import audit_entries, audit_page, describe_entry, entry_patients
+from .selectors import (
+    audit_entries,
+    audit_page,
+    describe_changes,
+    describe_entry,
+    entry_patients,
+)
 from .services import audit_export_start
 
 
@@ -30,7 +36,15 @@ def audit_log(request):
     if filters is not None:
         entries, following = audit_page(audit_entries(filters), request.GET.get("after", ""))
         patients = entry_patients(entries)
-        rows = [{"e": e, "what": describe_entry(e), "patients": patients[e.pk]} for e in entries]
+        rows = [
+            {
+                "e": e,
+                "what": describe_entry(e),
+                "changes": describe_changes(e),
+                "patients": patients[e.pk],
+            }
+            for e in entries
+        ]
         shown = {i for e in entries for i in patient_ids_of(e.additional_data)}
         if shown:
             record_view(page="audit_log", patients=shown)

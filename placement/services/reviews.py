@@ -41,13 +41,17 @@ def _display(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _log(placement: Placement, what: str, user) -> None:
-    # QuerySet.update() bypasses auditlog's signals: record the change explicitly.
+def _log(placement: Placement, user, changes: dict) -> None:
+    # QuerySet.update() bypasses auditlog's signals: record the change explicitly, before and
+    # after, as auditlog would.
     LogEntry.objects.log_create(
         placement,
         force_log=True,
         action=LogEntry.Action.UPDATE,
-        changes={"status": ["", what]},
+        changes={
+            k: [str(a) if a is not None else "None", str(b) if b is not None else "None"]
+            for k, (a, b) in changes.items()
+        },
         actor=user,
     )
 
@@ -96,11 +100,20 @@ def review_claim(*, placement_id: int, user) -> Placement:
             )
         raise ReviewError(f"This placement is {placement.get_status_display().lower()}.")
     ReviewEvent.objects.create(placement=placement, action=ReviewAction.CLAIMED, actor=user)
-    _log(placement, "in_review", user)
+    _log(
+        placement,
+        user,
+        {
+            "status": (PlacementStatus.SUBMITTED.value, PlacementStatus.IN_REVIEW.value),
+            "reviewer": (None, user.get_username()),
+            "claimed_at": (None, now.isoformat()),
+        },
+    )
     return placement
 
 
 def review_release(*, placement_id: int, user) -> Placement:
+    before = Placement.objects.filter(pk=placement_id).values_list("claimed_at", flat=True).first()
     released = Placement.objects.filter(
         pk=placement_id, status=PlacementStatus.IN_REVIEW, reviewer=user
     ).update(status=PlacementStatus.SUBMITTED, reviewer=None, claimed_at=None)
@@ -108,7 +121,15 @@ def review_release(*, placement_id: int, user) -> Placement:
     if not released:
         raise ReviewError("Only the supervisor who claimed a placement can release it.")
     ReviewEvent.objects.create(placement=placement, action=ReviewAction.RELEASED, actor=user)
-    _log(placement, "submitted", user)
+    _log(
+        placement,
+        user,
+        {
+            "status": (PlacementStatus.IN_REVIEW.value, PlacementStatus.SUBMITTED.value),
+            "reviewer": (user.get_username(), None),
+            "claimed_at": (before.isoformat() if before else None, None),
+        },
+    )
     return placement
 
 

@@ -202,3 +202,25 @@ def test_audit_entries_cannot_be_changed_or_deleted(client, superuser, clinician
     url = reverse("admin:auditlog_logentry_delete", args=[entry.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert LogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_change_details_show_local_times_never_utc(client, superuser, clinician_a, program_a):
+    from placement.services.reviews import review_approve, review_claim
+    from tests.factories import make_submitted, member
+
+    supervisor = member(
+        __import__("accounts.roles").roles.Role.SUPERVISOR, program_a, username="sup_tz"
+    )
+    placement = make_submitted(clinician_a, PatientFactory(program=program_a))
+    review_claim(placement_id=placement.pk, user=supervisor)
+    client.force_login(superuser)
+    page = client.get(reverse("audit:log"), {"action": "update"})
+    claimed = next(r for r in page.context["rows"] if r["what"] == "Placement claimed for review")
+    placement.refresh_from_db()
+    local = timezone.localtime(placement.claimed_at).strftime("%Y-%m-%d %H:%M")
+    assert f"claimed at: (empty) → {local}" in claimed["changes"]
+    assert (
+        "+00:00" not in claimed["changes"] and "status: submitted → in_review" in claimed["changes"]
+    )
+    assert local in page.content.decode()
+    review_approve(placement_id=placement.pk, user=supervisor)
