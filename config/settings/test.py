@@ -9,7 +9,7 @@ STEPWISE_ENVIRONMENT = "test"
 # Fast hashing in tests; the production hasher (Argon2) is tested explicitly.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.StepwiseArgon2PasswordHasher",
 ]
 EMAIL_BACKEND = env("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 # A worker process under test may be pointed at the tests' SMTP sink.

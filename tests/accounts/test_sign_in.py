@@ -56,8 +56,32 @@ def test_password_change_enforces_twelve_characters(client, clinician_a):
     assert clinician_a.check_password("a-much-longer-passphrase")
 
 
-def test_passwords_are_stored_with_argon2(settings, db):
+def test_passwords_are_stored_with_argon2id_at_owasp_parameters(settings, db):
+    import argon2
     from django.contrib.auth.hashers import make_password
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
-    assert make_password("a-much-longer-passphrase").startswith("argon2$")
+    from config.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    encoded = make_password("a-much-longer-passphrase")
+    assert encoded.startswith("argon2$argon2id$")
+    params = argon2.extract_parameters(encoded.removeprefix("argon2"))
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (19 * 1024, 2, 1)
+
+
+def test_an_old_argon2_hash_is_upgraded_at_the_next_sign_in(settings, client, clinician_a):
+    import argon2
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from config.settings import base
+    from tests.factories import PASSWORD
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    old = Argon2PasswordHasher().encode(PASSWORD, "somesaltsomesalt")  # Django's 100 MiB, p=8
+    type(clinician_a).objects.filter(pk=clinician_a.pk).update(password=old)
+    response = client.post(reverse("login"), {"username": "clinician_a", "password": PASSWORD})
+    assert response.status_code == 302
+    clinician_a.refresh_from_db()
+    params = argon2.extract_parameters(clinician_a.password.removeprefix("argon2"))
+    assert (params.memory_cost, params.parallelism) == (19 * 1024, 1)
+    assert clinician_a.check_password(PASSWORD)
