@@ -1,5 +1,7 @@
 """Django rows -> the engine's RuleSet. Published and retired versions never change, so their
-engine objects (and compiled tables) are cached per process; drafts are rebuilt on each call."""
+engine objects are cached per process and compiled into per-track tables once (about 0.8 s
+for the 3rd-edition default version 2; then any decision is a few lookups); drafts are
+rebuilt on each call and evaluated on the key path, which needs no such start-up."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import json
 import threading
 
 from placement.rules import serialize
+from placement.rules.engine import tabulate
 from placement.rules.model import RuleSet as EngineRuleSet
 
 from .models import RuleSet, RuleSetStatus
@@ -25,6 +28,7 @@ def engine_rule_set(rule_set: RuleSet) -> EngineRuleSet:
             return cached
     engine = serialize.from_data(rule_set_to_data(rule_set), version=rule_set.version)
     if rule_set.status != RuleSetStatus.DRAFT:
+        tabulate(engine)
         with _lock:
             _cache[rule_set.pk] = engine
     return engine

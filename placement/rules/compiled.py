@@ -8,16 +8,26 @@ the key says which rules fired. Conditions that span dimensions ("at least 2 of 
 more", alternatives across dimensions) become extra bits in the same key: counters whose carry
 bit means "the count was reached", and plain bits for single-dimension alternatives.
 
-Evaluation is then one sum, one mask and one dictionary lookup; the dictionary maps a key to the
-shared, immutable Decision, computed from the rules the first time that key is seen. The number
-of distinct keys is the number of distinct sets of fired rules, which is small (a few thousand
-for the 3rd-edition default) whatever the size of the rating space.
+That key path serves drafts and verification. Its Decision cache is keyed by the whole key,
+which carries every rule's and atom's bit: the number of distinct keys grows with the input
+space (204,800 for the 3rd-edition default's 1,000,000 rating profiles x 64 flag sets), so the
+cache is bounded (MAX_CACHED_DECISIONS, about 100 MB at the bound) and emptied when full.
+
+``tabulate()`` compiles further, for rule sets that no longer change (published, retired):
+each track, and the modifiers, become a dense table over what that group reads - the classes
+of each dimension's ratings that its rules tell apart, and the flags its rules mention. A
+rating then adds one packed number holding its index contribution to every group's table, so
+a decision for any input, seen before or not, is six additions, a flag lookup, one lookup per
+group and one lookup of the shared Decision for that combination of group results. The tables
+are bounded (MAX_TABLE_ENTRIES per group; a rule set past it keeps the key path) and hold small
+integers: about 3 MB for the 3rd-edition default version 2.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import reduce
+from math import prod
 from operator import getitem
 
 from .errors import InputError, RuleSetError
@@ -36,8 +46,13 @@ from .model import (
 )
 from .validate import problems
 
-# Keep memory bounded for rule sets whose fired-rule combinations are unusually many.
-MAX_CACHED_DECISIONS = 2_000_000
+# The key path's Decision cache: emptied when it reaches this many keys (a Decision is shared
+# between keys, so an entry costs a dict slot and an int, about 1 KB with its parts at worst).
+MAX_CACHED_DECISIONS = 100_000
+# Tabulation: the largest dense table one group (a track, or the modifiers) may have.
+MAX_TABLE_ENTRIES = 1 << 20
+_GROUP_BITS = 21  # each group's table index inside the packed number (> log2 of the limit)
+_GROUP_MASK = (1 << _GROUP_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +110,15 @@ class CompiledRuleSet:
         self._track_parts: dict[str, dict] = {track: {} for track in self.tracks}
         self._modifier_parts: dict[int, tuple] = {}
         self._flag_parts: dict[tuple, tuple[int, int]] = {}
+        # Set by tabulate(): per-dimension packed contributions, per-group part tables, the
+        # flags each group reads, and the shared Decisions by combination of group parts.
+        self.tabulated = False
+        self._packed: tuple[dict, ...] = ()
+        self._packed_flags: dict[tuple, tuple[int, int]] = {}
+        self._group_tables: tuple[list[int], ...] = ()
+        self._group_flags: tuple[tuple[int, ...], ...] = ()
+        self.parts_per_group: tuple[int, ...] = ()
+        self._primary, self._withdrawal = rs.primary_track, rs.withdrawal_track
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -220,6 +244,166 @@ class CompiledRuleSet:
         self._flag_parts[values] = entry
         return entry
 
+    # -- tabulation --------------------------------------------------------------------------
+
+    def _groups(self) -> list[tuple[str, list[int]]]:
+        return [(t, self.track_rules[t]) for t in self.tracks] + [("", self.modifier_rules)]
+
+    def tabulate(self) -> bool:
+        """Build the dense per-group tables (see the module docstring). Returns False, and
+        leaves evaluation on the key path, when a group would need more than
+        MAX_TABLE_ENTRIES entries. Idempotent."""
+        if self.tabulated:
+            return True
+        groups = self._groups()
+        plans = []
+        for name, indexes in groups:
+            fm = self.field_mask(indexes)
+            keep = fm & self.mask
+            classes = [self.classes(d, fm) for d in range(self.n_dims)]
+            flag_idx = tuple(self.flag_codes.index(f) for f in self.flags_used(indexes))
+            size = prod(len(c) for c in classes) << len(flag_idx)
+            if size > MAX_TABLE_ENTRIES:
+                return False
+            plans.append((name, indexes, fm, keep, classes, flag_idx))
+        packed: list[dict] = [{} for _ in range(self.n_dims)]
+        tables, parts_per_group = [], []
+        for g, (name, _indexes, fm, keep, classes, flag_idx) in enumerate(plans):
+            shift = g * _GROUP_BITS
+            # Mixed radix: dimension 0 most significant, the flags least.
+            stride = 1 << len(flag_idx)
+            sums = [0]
+            for d in range(self.n_dims - 1, -1, -1):
+                for ci, ratings in enumerate(classes[d]):
+                    for r in ratings:
+                        packed[d][r] = packed[d].get(r, 0) + ((ci * stride) << shift)
+                stride *= len(classes[d])
+            for d in range(self.n_dims):
+                table = self.tables[d]
+                values = [table[c[0]] & fm for c in classes[d]]
+                sums = [s + v for s in sums for v in values]
+            flag_values = []
+            for bits in range(1 << len(flag_idx)):
+                on = [False] * self.n_flags
+                for i, fi in enumerate(flag_idx):
+                    on[fi] = bool(bits >> i & 1)
+                flag_values.append(self.flag_part(tuple(on)) & fm)
+            bias = self.bias & fm
+            sums = [s + f + bias for s in sums for f in flag_values]
+            part_of: dict[int, tuple] = {}
+            shared: dict = {}  # equal parts become one object
+            entries: list = []
+            for total in sums:
+                sub = total & keep
+                part = part_of.get(sub)
+                if part is None:
+                    part = self._group_part(name, sub)
+                    part = part_of[sub] = shared.setdefault(part, part)
+                entries.append(part)
+            tables.append(entries)
+            parts_per_group.append(len(shared))
+        self._packed = tuple(packed)
+        self._group_tables = tuple(tables)
+        self._group_flags = tuple(p[5] for p in plans)
+        self.parts_per_group = tuple(parts_per_group)
+        self.tabulated = True
+        # The hot path, bound once: no extra call per decision.
+        self.evaluate = self._tabulated_evaluator()
+        return True
+
+    def _group_part(self, name: str, sub: int):
+        if name:
+            return self._track_part(name, sub)
+        part = self._modifier_parts.get(sub)
+        if part is None:
+            part = self._modifier_part(sub)
+            self._modifier_parts[sub] = part
+        return part
+
+    def _packed_flag_entry(self, flags, values: tuple) -> tuple[int, int]:
+        self._flag_entry(flags, values)  # validates, raising InputError for bad flags
+        packed = 0
+        for g, flag_idx in enumerate(self._group_flags):
+            index = 0
+            for i, fi in enumerate(flag_idx):
+                if values[fi] is True:
+                    index |= 1 << i
+            packed += index << (g * _GROUP_BITS)
+        entry = (packed, self.n_flags - values.count(None))
+        self._packed_flags[values] = entry
+        return entry
+
+    def _tabulated_evaluator(self):
+        """The evaluate function over the tables, with everything it reads bound as locals
+        (this is the hot path; attribute lookups would cost a third of it)."""
+        packed, codes, n_dims, flag_codes = (
+            self._packed,
+            self.dim_codes,
+            self.n_dims,
+            self.flag_codes,
+        )
+        packed_flags, flag_entry = self._packed_flags, self._packed_flag_entry
+        raise_rating_error = self._raise_rating_error
+        tables = self._group_tables
+        context = (self.tracks, self._primary, self._withdrawal)
+        new, setter = object.__new__, object.__setattr__
+        mask, bits = _GROUP_MASK, _GROUP_BITS
+
+        def ratings_total(ratings) -> int:
+            try:
+                if len(ratings) != n_dims:
+                    raise KeyError
+                return sum(map(getitem, packed, map(ratings.__getitem__, codes)))
+            except (KeyError, TypeError):
+                raise_rating_error(ratings)
+
+        if n_dims == 6 and len(tables) == 3:  # the 3rd edition: two tracks and modifiers
+            p0, p1, p2, p3, p4, p5 = packed
+            c0, c1, c2, c3, c4, c5 = codes
+            t0, t1, t2 = tables
+
+            def evaluate(ratings, flags) -> Decision:
+                try:
+                    if len(ratings) != 6:
+                        raise KeyError
+                    total = (
+                        p0[ratings[c0]] + p1[ratings[c1]] + p2[ratings[c2]]
+                        + p3[ratings[c3]] + p4[ratings[c4]] + p5[ratings[c5]]
+                    )  # fmt: skip
+                except (KeyError, TypeError):
+                    raise_rating_error(ratings)
+                values = tuple(map(flags.get, flag_codes))
+                entry = packed_flags.get(values)
+                if entry is None or len(flags) != entry[1]:
+                    entry = flag_entry(flags, values)
+                total += entry[0]
+                d = new(Decision)
+                setter(
+                    d,
+                    "_parts",
+                    (context, (t0[total & mask], t1[total >> bits & mask], t2[total >> 2 * bits])),
+                )
+                return d
+
+            return evaluate
+
+        def evaluate(ratings, flags) -> Decision:
+            total = ratings_total(ratings)
+            values = tuple(map(flags.get, flag_codes))
+            entry = packed_flags.get(values)
+            if entry is None or len(flags) != entry[1]:
+                entry = flag_entry(flags, values)
+            total += entry[0]
+            parts = []
+            for table in tables:
+                parts.append(table[total & mask])
+                total >>= bits
+            d = new(Decision)
+            setter(d, "_parts", (context, tuple(parts)))
+            return d
+
+        return evaluate
+
     # -- evaluation --------------------------------------------------------------------------
 
     def key(self, ratings, flags) -> int:
@@ -237,6 +421,8 @@ class CompiledRuleSet:
         return (total + entry[0]) & self.mask
 
     def evaluate(self, ratings, flags) -> Decision:
+        if self.tabulated:
+            return self._evaluate_tabulated(ratings, flags)
         # The body of key() is repeated here: this is the hot path, and a call costs 10%.
         try:
             if len(ratings) != self.n_dims:

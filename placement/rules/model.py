@@ -239,6 +239,7 @@ class RuleSet:
     primary_track: str = "treatment"
     withdrawal_track: str = "withdrawal"
     _compiled: Any = field(default=None, compare=False, repr=False, hash=False)
+    _suggester: Any = field(default=None, compare=False, repr=False, hash=False)
 
     @property
     def label(self) -> str:
@@ -303,16 +304,111 @@ class Reason:
         }
 
 
-@dataclass(frozen=True)
 class Decision:
-    levels: tuple[tuple[str, str], ...]  # (track, level code) per track, rule-set order
-    modifiers: tuple[str, ...]
-    reasons: tuple[Reason, ...]
-    primary_track: str = "treatment"
-    withdrawal_track: str = "withdrawal"
+    """What the engine decided: the level per track, the modifiers, and every rule that fired.
+
+    Immutable. The compiled engine hands out Decisions built from its per-track results
+    without assembling them (``_of_parts``): levels, modifiers and reasons are put together
+    the first time they are read, so a decision nobody reads in full costs almost nothing."""
+
+    __slots__ = ("_levels", "_modifiers", "_parts", "_reasons", "_tracks")
+
+    def __init__(
+        self,
+        levels: tuple[tuple[str, str], ...],  # (track, level code) per track, rule-set order
+        modifiers: tuple[str, ...],
+        reasons: tuple[Reason, ...],
+        primary_track: str = "treatment",
+        withdrawal_track: str = "withdrawal",
+    ):
+        setter = object.__setattr__
+        setter(self, "_levels", tuple(levels))
+        setter(self, "_modifiers", tuple(modifiers))
+        setter(self, "_reasons", tuple(reasons))
+        setter(self, "_parts", None)
+        setter(self, "_tracks", (None, primary_track, withdrawal_track))
+
+    @classmethod
+    def _of_parts(cls, context: tuple, parts: tuple) -> Decision:
+        """A Decision from the compiled engine's per-track parts ``(level, reasons)`` and the
+        modifiers part ``(codes, reasons)`` last; ``context`` is (tracks, primary track,
+        withdrawal track). Assembled lazily. (The compiled engine inlines this.)"""
+        d = object.__new__(cls)
+        object.__setattr__(d, "_parts", (context, parts))
+        return d
+
+    @property
+    def primary_track(self) -> str:
+        return (self._parts[0] if self._parts is not None else self._tracks)[1]
+
+    @property
+    def withdrawal_track(self) -> str:
+        return (self._parts[0] if self._parts is not None else self._tracks)[2]
+
+    def _assemble(self) -> None:
+        context, parts = self._parts
+        levels, reasons = [], []
+        for track, (level, track_reasons) in zip(context[0], parts, strict=False):
+            if level is not None:
+                levels.append((track, level))
+            reasons.extend(track_reasons)
+        modifiers, modifier_reasons = parts[-1]
+        setter = object.__setattr__
+        setter(self, "_levels", tuple(levels))
+        setter(self, "_modifiers", tuple(modifiers))
+        setter(self, "_reasons", (*reasons, *modifier_reasons))
+        setter(self, "_tracks", context)
+        setter(self, "_parts", None)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a Decision cannot be changed")
+
+    @property
+    def levels(self) -> tuple[tuple[str, str], ...]:
+        if self._parts is not None:
+            self._assemble()
+        return self._levels
+
+    @property
+    def modifiers(self) -> tuple[str, ...]:
+        if self._parts is not None:
+            self._assemble()
+        return self._modifiers
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        if self._parts is not None:
+            self._assemble()
+        return self._reasons
+
+    def _key(self) -> tuple:
+        return (
+            self.levels,
+            self.modifiers,
+            self.reasons,
+            self.primary_track,
+            self.withdrawal_track,
+        )
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Decision):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Decision(levels={self.levels!r}, modifiers={self.modifiers!r}, ...)"
 
     def level_of(self, track: str) -> str | None:
-        for t, code in self.levels:
+        if self._parts is not None:
+            context, parts = self._parts
+            for t, part in zip(context[0], parts, strict=False):
+                if t == track:
+                    return part[0]
+            return None
+        for t, code in self._levels:
             if t == track:
                 return code
         return None

@@ -29,7 +29,7 @@ class BadInput(Exception):
     pass
 
 
-def recommend_case(rs, case, where: str, cache: dict) -> dict:
+def recommend_case(rs, case, where: str) -> dict:
     if not isinstance(case, dict):
         raise BadInput(f"{where}: expected an object with ratings, flags or answers")
     for key in case:
@@ -52,10 +52,6 @@ def recommend_case(rs, case, where: str, cache: dict) -> dict:
         decision = evaluate(rs, ratings, flags)
     except InputError as exc:
         raise BadInput(f"{where}.{exc.field}: {exc.message}") from None
-    reasons = cache.get(id(decision))
-    if reasons is None:
-        reasons = [r.as_dict() for r in decision.reasons]
-        cache[id(decision)] = reasons
     return {
         "level": decision.level,
         "withdrawal_level": decision.withdrawal_level,
@@ -63,7 +59,7 @@ def recommend_case(rs, case, where: str, cache: dict) -> dict:
         "ratings": dict(ratings),
         "suggested_ratings": suggested,
         "flags": {k: v for k, v in flags.items() if v},
-        "reasons": reasons,
+        "reasons": [r.as_dict() for r in decision.reasons],
         "rule_set": rs.label,
     }
 
@@ -104,13 +100,12 @@ class Command(BaseCommand):
             data = load_json(decode(raw))
         except TextRefused as exc:
             self.fail(f"input: {exc}")
-        cache: dict = {}
         try:
             if isinstance(data, list):
-                out = [recommend_case(rs, c, f"[{i}]", cache) for i, c in enumerate(data)]
+                out = [recommend_case(rs, c, f"[{i}]") for i, c in enumerate(data)]
                 text = json.dumps(out, ensure_ascii=False)
             else:
-                text = json.dumps(recommend_case(rs, data, "input", cache), indent=2)
+                text = json.dumps(recommend_case(rs, data, "input"), indent=2)
         except BadInput as exc:
             self.fail(str(exc))
         self.stdout.write(text)
