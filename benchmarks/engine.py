@@ -84,9 +84,7 @@ def run() -> dict:
 
         # The practical limit: the same loop, the engine replaced by a dict lookup of the
         # same inputs' decisions (built beforehand, not timed).
-        table = {
-            (tuple(r.values()), tuple(f.values())): evaluate(rs, r, f) for r, f in inputs
-        }
+        table = {(tuple(r.values()), tuple(f.values())): evaluate(rs, r, f) for r, f in inputs}
         started = time.perf_counter()
         for ratings, flags in inputs:
             table[(tuple(ratings.values()), tuple(flags.values()))]

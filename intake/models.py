@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 
 from accounts.models import Program
 
@@ -24,6 +25,14 @@ class Patient(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
+    # The continued-stay review that is due: the date of the latest signed placement's next
+    # review and that placement, until a new assessment of the patient starts. Kept here
+    # (the placement itself never changes once signed) so that "reviews due" and "overdue"
+    # are an index range, not a search through every placement ever signed.
+    review_due = models.DateField(null=True, blank=True)
+    review_placement = models.ForeignKey(
+        "placement.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -33,6 +42,13 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["program", "family_name", "given_name"]),
             models.Index(fields=["program", "date_of_birth"]),
+            # Exact MRN search is case-insensitive (mrn__iexact reads UPPER(mrn)).
+            models.Index(Upper("mrn"), name="patient_mrn_upper"),
+            models.Index(
+                fields=["program", "review_due"],
+                name="patient_review_due",
+                condition=models.Q(review_due__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -76,6 +76,8 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
         updated_by=user,
         contributors=[user.pk],
     )
+    # A new assessment is the review under way: the patient no longer shows as due.
+    Patient.objects.filter(pk=patient.pk).update(review_due=None, review_placement=None)
     if answers:
         suggested, _, _ = suggest_ratings(
             engine_rule_set(assessment.rule_set), engine_answers(assessment)

@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Program
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
-from intake.models import Assessment, AssessmentStatus
+from intake.models import Assessment, AssessmentStatus, Patient
 from placement.loader import engine_rule_set
 from placement.models import Placement, PlacementStatus, Recommendation
 
@@ -67,12 +67,13 @@ def _signed_recently() -> Q:
     return Q(status=PlacementStatus.SIGNED, decided_at__gte=since)
 
 
-def _reviews_overdue(qs: QuerySet[Placement]) -> QuerySet[Placement]:
+def _reviews_overdue(qs: QuerySet[Placement], program_ids) -> QuerySet[Placement]:
     """Signed placements whose continued-stay review date has passed, for patients not
-    reassessed since."""
-    return qs.filter(
-        status=PlacementStatus.SIGNED, next_review_date__lt=timezone.localdate()
-    ).exclude(assessment__patient__assessments__created_at__gt=F("decided_at"))
+    reassessed since (the patient's ``review_due``, an index range)."""
+    due = Patient.objects.filter(
+        program_id__in=program_ids, review_due__lt=timezone.localdate()
+    ).values("review_placement_id")
+    return qs.filter(pk__in=due)
 
 
 def queue_view(filters: QueueFilters) -> str:
@@ -97,7 +98,7 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     elif view == "signed":
         qs, order = qs.filter(_signed_recently()), ("-decided_at", "-pk")
     else:
-        qs, order = _reviews_overdue(qs), ("next_review_date", "pk")
+        qs, order = _reviews_overdue(qs, program_ids), ("next_review_date", "pk")
     if filters.program:
         qs = qs.filter(program_id=filters.program)
     if filters.clinician:
@@ -123,17 +124,18 @@ def queue_counts(*, user) -> dict[str, int]:
     reviews overdue. Every count is bounded by what is current, not by all history."""
     program_ids = supervised_program_ids(user)
     mine = Placement.objects.filter(program_id__in=program_ids)
-    counts = mine.aggregate(
+    # Each count reads only its own slice through its index: the open placements, the
+    # returned ones, the last 30 days of signatures, the patients with a review due.
+    counts = mine.filter(status__in=OPEN).aggregate(
         submitted=Count("pk", filter=Q(status=PlacementStatus.SUBMITTED)),
         in_review=Count("pk", filter=Q(status=PlacementStatus.IN_REVIEW)),
-        overdue=Count(
-            "pk",
-            filter=Q(status__in=OPEN) & _overdue_q(Program.objects.filter(pk__in=program_ids)),
-        ),
-        returned=Count("pk", filter=_returned_awaiting()),
-        signed=Count("pk", filter=_signed_recently()),
+        overdue=Count("pk", filter=_overdue_q(Program.objects.filter(pk__in=program_ids))),
     )
-    counts["review_overdue"] = _reviews_overdue(mine).count()
+    counts["returned"] = mine.filter(_returned_awaiting()).count()
+    counts["signed"] = mine.filter(_signed_recently()).count()
+    counts["review_overdue"] = Patient.objects.filter(
+        program_id__in=program_ids, review_due__lt=timezone.localdate()
+    ).count()
     counts["open"] = counts["submitted"] + counts["in_review"]
     return counts
 
@@ -297,15 +299,14 @@ def reviews_due_for_clinician(*, user, within_days: int = 7) -> QuerySet[Placeme
     """Signed placements in the clinician's programs whose next review falls within
     ``within_days`` (or is past), for patients not reassessed since."""
     horizon = timezone.localdate() + timedelta(days=within_days)
+    due = Patient.objects.filter(
+        program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
+        review_due__lte=horizon,
+    ).values("review_placement_id")
     return (
-        Placement.objects.filter(
-            status=PlacementStatus.SIGNED,
-            next_review_date__lte=horizon,
-            program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
-        )
-        .exclude(assessment__patient__assessments__created_at__gt=F("decided_at"))
+        Placement.objects.filter(pk__in=due)
         .select_related("assessment__patient", "recommendation__rule_set")
-        .order_by("next_review_date")
+        .order_by("next_review_date", "pk")
     )
 
 

@@ -44,6 +44,7 @@ from placement.services.reviews import (
 )
 
 PAGE_SIZE = 25
+MAX_PAGES = 40  # the queue is worked from the top; filters find the rest
 
 
 def _require_supervisor(user) -> None:
@@ -75,9 +76,15 @@ def _filters(request) -> QueueFilters:
 def review_queue(request):
     _require_supervisor(request.user)
     filters = _filters(request)
-    page = Paginator(review_queue_for_user(user=request.user, filters=filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    paginator = Paginator(review_queue_for_user(user=request.user, filters=filters), PAGE_SIZE)
+    wanted = _int(request.GET.get("page")) or 1
+    if wanted > MAX_PAGES:  # deep pages would make the database skip every row before them
+        messages.info(
+            request,
+            f"The queue lists the first {MAX_PAGES * PAGE_SIZE} placements in order; "
+            "use the filters to find the others.",
+        )
+    page = paginator.get_page(min(wanted, MAX_PAGES))
     now = timezone.now()
     rows = [{"p": p, "overdue": is_overdue(p, now)} for p in page]
     if rows:

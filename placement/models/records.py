@@ -142,9 +142,21 @@ class Placement(models.Model):
     class Meta:
         ordering = ["-submitted_at"]
         indexes = [
+            # The open queue, in its order: only open placements are in it, however long
+            # the history of signed ones grows.
             models.Index(
-                fields=["status", "program", "-emergency", "-indicated_rank", "submitted_at"],
-                name="placement_queue_idx",
+                fields=["-emergency", "-indicated_rank", "submitted_at", "id"],
+                name="placement_open_queue",
+                condition=models.Q(status__in=["submitted", "in_review"]),
+            ),
+            models.Index(
+                fields=["program", "status", "submitted_at"],
+                name="placement_open_by_program",
+                condition=models.Q(status__in=["submitted", "in_review"]),
+            ),
+            models.Index(fields=["program", "status", "decided_at"], name="placement_decided"),
+            models.Index(
+                fields=["submitted_by", "status", "decided_at"], name="placement_by_clinician"
             ),
             models.Index(fields=["assessment", "round"]),
         ]

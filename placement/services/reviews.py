@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Role
-from intake.models import AssessmentStatus
+from intake.models import AssessmentStatus, Patient
 from placement.loader import engine_rule_set
 from placement.models import (
     Placement,
@@ -207,6 +207,10 @@ def _sign(placement: Placement, user, *, meaning: str, action: str, comment: str
     assessment = placement.assessment
     assessment.status = AssessmentStatus.SIGNED
     assessment.save(update_fields=["status", "updated_at"])
+    # The patient's continued-stay review is now this placement's.
+    Patient.objects.filter(pk=assessment.patient_id).update(
+        review_due=placement.next_review_date, review_placement=placement
+    )
     ReviewEvent.objects.create(placement=placement, action=action, actor=user, comment=comment)
     work_add(placement=placement, kind=WorkKind.NOTIFY_APPROVED)
     work_add(placement=placement, kind=WorkKind.RENDER_PDF)

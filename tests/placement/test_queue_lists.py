@@ -8,11 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.models import Patient
 from placement.models import Placement
 from placement.services.reviews import review_approve, review_claim, review_return
 from tests.factories import PatientFactory, make_submitted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
+# A fixed adult birth date: from 65 the default rules weigh withdrawal more heavily, and a
+# random one would make the levels these tests read vary.
+ADULT = datetime.date(1985, 3, 4)
 
 
 def queue(client, **params):
@@ -26,14 +30,22 @@ def listed(page) -> list[int]:
 @pytest.fixture
 def day(clinician_a, supervisor_a, program_a):
     """One placement in each state a supervisor asks about."""
-    waiting = make_submitted(clinician_a, PatientFactory(program=program_a, family_name="Wait"))
-    returned = make_submitted(clinician_a, PatientFactory(program=program_a, family_name="Ret"))
+    waiting = make_submitted(
+        clinician_a, PatientFactory(program=program_a, date_of_birth=ADULT, family_name="Wait")
+    )
+    returned = make_submitted(
+        clinician_a, PatientFactory(program=program_a, date_of_birth=ADULT, family_name="Ret")
+    )
     review_claim(placement_id=returned.pk, user=supervisor_a)
     review_return(placement_id=returned.pk, user=supervisor_a, comment="Check D5.")
-    signed = make_submitted(clinician_a, PatientFactory(program=program_a, family_name="Sig"))
+    signed = make_submitted(
+        clinician_a, PatientFactory(program=program_a, date_of_birth=ADULT, family_name="Sig")
+    )
     review_claim(placement_id=signed.pk, user=supervisor_a)
     review_approve(placement_id=signed.pk, user=supervisor_a)
-    lapsed = make_submitted(clinician_a, PatientFactory(program=program_a, family_name="Lapse"))
+    lapsed = make_submitted(
+        clinician_a, PatientFactory(program=program_a, date_of_birth=ADULT, family_name="Lapse")
+    )
     review_claim(placement_id=lapsed.pk, user=supervisor_a)
     review_approve(placement_id=lapsed.pk, user=supervisor_a)
     Placement.objects.filter(pk=lapsed.pk).update(
@@ -42,6 +54,9 @@ def day(clinician_a, supervisor_a, program_a):
     )
     lapsed.assessment.__class__.objects.filter(pk=lapsed.assessment_id).update(
         created_at=timezone.now() - datetime.timedelta(days=46)
+    )
+    Patient.objects.filter(pk=lapsed.assessment.patient_id).update(
+        review_due=timezone.localdate() - datetime.timedelta(days=2)
     )
     return {"waiting": waiting, "returned": returned, "signed": signed, "lapsed": lapsed}
 
@@ -136,3 +151,37 @@ def test_the_supervisor_home_names_the_patient_and_links_the_counts(supervisor_c
     assert "indicated 2.1 Intensive Outpatient" in html
     assert 'href="/review/?status=returned">1 returned, awaiting the clinician' in html
     assert 'href="/review/?status=review_overdue">1 continued-stay review overdue' in html
+
+
+def test_the_review_due_follows_signing_and_a_new_assessment(
+    supervisor_client, clinician_a, supervisor_a, program_a
+):
+    from intake.services import assessment_start
+
+    patient = PatientFactory(program=program_a)
+    placement = make_submitted(clinician_a, patient)
+    review_claim(placement_id=placement.pk, user=supervisor_a)
+    review_approve(placement_id=placement.pk, user=supervisor_a)
+    patient.refresh_from_db()
+    placement.refresh_from_db()
+    assert (patient.review_due, patient.review_placement_id) == (
+        placement.next_review_date, placement.pk,
+    )  # fmt: skip
+    Patient.objects.filter(pk=patient.pk).update(
+        review_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert listed(queue(supervisor_client, status="review_overdue")) == [placement.pk]
+    assessment_start(
+        user=clinician_a, patient=patient, kind="continued_stay",
+        assessment_date=timezone.localdate(),
+    )  # fmt: skip
+    patient.refresh_from_db()
+    assert patient.review_due is None
+    assert listed(queue(supervisor_client, status="review_overdue")) == []
+
+
+def test_deep_pages_stop_at_a_bound_and_say_so(supervisor_client, clinician_a, program_a):
+    make_submitted(clinician_a, PatientFactory(program=program_a))
+    page = queue(supervisor_client, page="500")
+    assert page.context["page"].number == 1
+    assert "use the filters to find the others" in page.content.decode()
