@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/*.txt | sha1sum | cut -c1-1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format bench worker beat clean-venv
+.PHONY: install run test lint format bench loadtest worker beat clean-venv
 
 install: $(STAMP)
 
@@ -39,6 +39,12 @@ format: install
 
 bench: install
 	$(PY) benchmarks/run.py
+
+# The whole flow under load (two gunicorn instances, two Celery workers, locust for 60 s) on a
+# throwaway PostgreSQL database and Redis db 12; see loadtest/run.py.
+loadtest: install
+	$(PIP) install --quiet --disable-pip-version-check -r requirements/load.txt
+	$(PY) loadtest/run.py
 
 worker: install
 	$(VENV)/bin/celery -A config worker --loglevel=INFO

@@ -29,7 +29,7 @@ def home_sections(*, user) -> dict:
                 "template": "accounts/_home_clinician.html",
                 "returned": list(returned_for_clinician(user=user)[:20]),
                 "drafts": list(drafts_for_clinician(user=user)[:20]),
-                "reviews_due": list(reviews_due_for_clinician(user=user)[:20]),
+                "reviews_due": reviews_due_for_clinician(user=user, limit=20),
                 "signed": list(recently_signed_for_clinician(user=user)[:10]),
             }
         )

@@ -34,11 +34,18 @@ def main() -> None:
     import django
 
     django.setup()
+    import datetime
+    import platform
+
     from django.db import connection
 
     from benchmarks import engine, recommend
 
-    results: dict = {}
+    results: dict = {
+        "run.date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine.cpus": os.cpu_count(),
+        "machine.python": platform.python_version(),
+    }
 
     def report(figures: dict) -> None:
         for key, value in figures.items():
@@ -52,6 +59,11 @@ def main() -> None:
     if settings_dict["ENGINE"].endswith("sqlite3"):
         settings_dict["TEST"]["NAME"] = str(ROOT / "benchmarks" / "bench-test.sqlite3")
     print(f"database: {connection.vendor} (throwaway copy)", flush=True)
+    results["database.vendor"] = connection.vendor
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()" if connection.vendor == "postgresql" else "SELECT 1")
+        if connection.vendor == "postgresql":
+            results["database.version"] = cursor.fetchone()[0].split(" on ")[0]
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         url = database_url(connection.settings_dict)
@@ -67,9 +79,9 @@ def main() -> None:
 
 
 def _database_benchmarks() -> list:
-    from benchmarks import review_queue, rule_editor, wizard
+    from benchmarks import rule_editor, scale, wizard
 
-    return [wizard, review_queue, rule_editor]
+    return [wizard, rule_editor, scale]
 
 
 if __name__ == "__main__":

@@ -113,7 +113,13 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-assessment_date", "-id"]
-        indexes = [models.Index(fields=["patient", "status"])]
+        indexes = [
+            models.Index(fields=["patient", "status"]),
+            # Returned assessments: the ones awaiting their clinician (the queue counts them).
+            models.Index(
+                fields=["id"], name="assessment_returned", condition=models.Q(status="returned")
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Assessment {self.pk} ({self.get_kind_display()}, {self.assessment_date})"

@@ -6,7 +6,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 from django.utils import timezone
 
@@ -35,14 +45,20 @@ def supervised_program_ids(user) -> list[int]:
     return program_ids_for_user(user=user, roles=(Role.SUPERVISOR,))
 
 
-def _overdue_q(programs) -> Q:
+def _overdue_q() -> Q:
+    """Open placements waiting longer than their program's review target. On PostgreSQL one
+    comparison per row against the program's own target, joined; SQLite cannot multiply an
+    interval, so there one condition per program (a demo has a handful)."""
     now = timezone.now()
-    q = Q(pk__in=[])
-    for program in programs:
-        q |= Q(
-            program_id=program.pk,
-            submitted_at__lte=now - timedelta(hours=program.review_target_hours),
+    if connection.vendor == "postgresql":
+        cutoff = ExpressionWrapper(
+            Value(now) - F("program__review_target_hours") * Value(timedelta(hours=1)),
+            output_field=DateTimeField(),
         )
+        return Q(submitted_at__lte=cutoff)
+    q = Q(pk__in=[])
+    for pk, hours in Program.objects.values_list("pk", "review_target_hours"):
+        q |= Q(program_id=pk, submitted_at__lte=now - timedelta(hours=hours))
     return q
 
 
@@ -110,9 +126,7 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     if filters.waiting_hours:
         qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(hours=filters.waiting_hours))
     if filters.overdue:
-        qs = qs.filter(status__in=OPEN).filter(
-            _overdue_q(Program.objects.filter(pk__in=program_ids))
-        )
+        qs = qs.filter(status__in=OPEN).filter(_overdue_q())
     return qs.select_related(
         "program", "submitted_by", "reviewer", "assessment__patient", "recommendation__rule_set"
     ).order_by(*order)
@@ -129,7 +143,7 @@ def queue_counts(*, user) -> dict[str, int]:
     counts = mine.filter(status__in=OPEN).aggregate(
         submitted=Count("pk", filter=Q(status=PlacementStatus.SUBMITTED)),
         in_review=Count("pk", filter=Q(status=PlacementStatus.IN_REVIEW)),
-        overdue=Count("pk", filter=_overdue_q(Program.objects.filter(pk__in=program_ids))),
+        overdue=Count("pk", filter=_overdue_q()),
     )
     counts["returned"] = mine.filter(_returned_awaiting()).count()
     counts["signed"] = mine.filter(_signed_recently()).count()
@@ -295,16 +309,22 @@ def returned_for_clinician(*, user) -> QuerySet[Placement]:
     )
 
 
-def reviews_due_for_clinician(*, user, within_days: int = 7) -> QuerySet[Placement]:
+def reviews_due_for_clinician(*, user, within_days: int = 7, limit: int = 20) -> list[Placement]:
     """Signed placements in the clinician's programs whose next review falls within
-    ``within_days`` (or is past), for patients not reassessed since."""
+    ``within_days`` (or is past), for patients not reassessed since: the first ``limit``, the
+    most overdue first. Read from the patients' review dates (an index range), then the
+    placements by id."""
     horizon = timezone.localdate() + timedelta(days=within_days)
-    due = Patient.objects.filter(
-        program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
-        review_due__lte=horizon,
-    ).values("review_placement_id")
-    return (
-        Placement.objects.filter(pk__in=due)
+    ids = list(
+        Patient.objects.filter(
+            program_id__in=program_ids_for_user(user=user, roles=(Role.CLINICIAN,)),
+            review_due__lte=horizon,
+        )
+        .order_by("review_due", "id")
+        .values_list("review_placement_id", flat=True)[:limit]
+    )
+    return list(
+        Placement.objects.filter(pk__in=ids)
         .select_related("assessment__patient", "recommendation__rule_set")
         .order_by("next_review_date", "pk")
     )
@@ -341,10 +361,9 @@ def overdue_counts_by_supervisor():
 
     from accounts.models import Membership
 
-    programs = {p.pk: p for p in Program.objects.all()}
     overdue_by_program = dict(
         Placement.objects.filter(status__in=OPEN)
-        .filter(_overdue_q(programs.values()))
+        .filter(_overdue_q())
         .values("program_id")
         .annotate(n=Count("pk"))
         .values_list("program_id", "n")

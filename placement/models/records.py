@@ -154,6 +154,22 @@ class Placement(models.Model):
                 name="placement_open_by_program",
                 condition=models.Q(status__in=["submitted", "in_review"]),
             ),
+            # The queue listed by one status, or by one indicated level, in the same order.
+            models.Index(
+                fields=["status", "-emergency", "-indicated_rank", "submitted_at", "id"],
+                name="placement_open_by_status",
+                condition=models.Q(status__in=["submitted", "in_review"]),
+            ),
+            models.Index(
+                fields=["indicated_level", "-emergency", "-indicated_rank", "submitted_at", "id"],
+                name="placement_open_by_level",
+                condition=models.Q(status__in=["submitted", "in_review"]),
+            ),
+            models.Index(
+                fields=["program", "assessment"],
+                name="placement_returned",
+                condition=models.Q(status="returned"),
+            ),
             models.Index(fields=["program", "status", "decided_at"], name="placement_decided"),
             models.Index(
                 fields=["submitted_by", "status", "decided_at"], name="placement_by_clinician"

@@ -87,10 +87,29 @@ PATIENTS = [
 class Command(BaseCommand):
     help = "Create demo programs, users and patients (never in production)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--patients",
+            type=int,
+            default=0,
+            help="Also add a network of N fictional patients with their histories, in bulk "
+            "(20 programs, their clinicians and supervisors; each run adds N more).",
+        )
+        parser.add_argument(
+            "--audit-entries",
+            type=int,
+            default=0,
+            help="Also add N audit entries (views of those patients over two years).",
+        )
+
     def handle(self, *args, **options):
         if settings.STEPWISE_ENVIRONMENT == "production":
             raise CommandError("seed_demo refuses to run with production settings.")
+        if options["patients"] < 0 or options["audit_entries"] < 0:
+            raise CommandError("--patients and --audit-entries take a number of 0 or more.")
         created = self.seed()
+        if options["patients"] or options["audit_entries"]:
+            self.seed_network(options["patients"], options["audit_entries"])
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new records)."))
         self.stdout.write(
             "Demo sign-ins (local use only), password for all: "
@@ -102,6 +121,22 @@ class Command(BaseCommand):
             )
             + "\n  admin        Administrator (superuser)"
         )
+
+    def seed_network(self, patients: int, audit_entries: int) -> None:
+        import time
+
+        from demo.network import build
+
+        started = time.perf_counter()
+
+        def progress(done: int) -> None:
+            elapsed = time.perf_counter() - started
+            self.stdout.write(f"  {done} of {patients} patients ({elapsed:.0f} s)")
+
+        written = build(patients=patients, audit_entries=audit_entries, progress=progress)
+        elapsed = time.perf_counter() - started
+        summary = ", ".join(f"{n} {name}" for name, n in written.items())
+        self.stdout.write(self.style.SUCCESS(f"Network added in {elapsed:.0f} s: {summary}."))
 
     @transaction.atomic
     def seed(self) -> int:
