@@ -26,7 +26,7 @@ with open(os.environ["STEPWISE_LOAD_USERS"]) as _fh:
 _next_host = itertools.count()
 _next_user = {"clinician": itertools.count(), "supervisor": itertools.count()}
 _lock = threading.Lock()
-COUNTS = {"intakes_submitted": 0, "approvals": 0, "claims_lost": 0}
+COUNTS = {"intakes_submitted": 0, "approvals": 0, "claims_lost": 0, "exceptions": 0}
 
 # The moderate case of the default rules: answers per wizard step.
 ANSWERS = {
@@ -57,11 +57,14 @@ class Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self._form = {"action": a.get("action", ""), "method": a.get("method", "get"),
-                          "id": a.get("id", ""), "fields": [], "buttons": []}  # fmt: skip
+                          "id": a.get("id", ""), "fields": [], "buttons": [],
+                          "names": set()}  # fmt: skip
             self.forms.append(self._form)
         if self._form is None:
             return
         fields = self._form["fields"]
+        if tag in ("input", "select", "textarea") and a.get("name"):
+            self._form["names"].add(a["name"])
         if tag == "input" and a.get("name"):
             kind = a.get("type", "text")
             if kind in ("checkbox", "radio"):
@@ -116,7 +119,7 @@ class Forms(HTMLParser):
                 continue
             if action and not re.search(action, form["action"]):
                 continue
-            if field and field not in dict(form["fields"]):
+            if field and field not in form["names"]:
                 continue
             return form
         raise LookupError(f"no form {action or form_id or field}")
@@ -143,6 +146,7 @@ class Person(HttpUser):
     abstract = True
     wait_time = between(0.5, 1.5)
     role = ""
+    host = HOSTS[0] if HOSTS else None  # each user moves to its own instance in on_start
 
     def on_start(self):
         with _lock:
@@ -234,7 +238,7 @@ class Supervisor(Person):
             page, "approve and sign", action=r"/approve/$", values={"password": PASSWORD},
             button="Approve and sign",
         )  # fmt: skip
-        if "Signed by" in done.text:
+        if "Approved and signed." in done.text:
             with _lock:
                 COUNTS["approvals"] += 1
         else:
@@ -247,6 +251,8 @@ class Supervisor(Person):
 @events.quitting.add_listener
 def _write_counts(environment, **kwargs):
     path = os.environ.get("STEPWISE_LOAD_COUNTS")
+    # A task that raised (a page without the form it needed) is an error of the run too.
+    COUNTS["exceptions"] = sum(e["count"] for e in environment.runner.exceptions.values())
     if path:
         with open(path, "w") as fh:
             json.dump(COUNTS, fh)
@@ -256,6 +262,7 @@ class Baseline(HttpUser):
     """The trivial-page baseline (run alone: ``locust ... Baseline``)."""
 
     wait_time = between(0, 0)
+    host = HOSTS[0] if HOSTS else None
 
     def on_start(self):
         with _lock:

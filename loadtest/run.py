@@ -132,6 +132,13 @@ def locust(args: list[str], env: dict, prefix: Path, log: Path) -> dict:
     return rows["Aggregated"]
 
 
+def number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:  # "N/A" when nothing was measured
+        return 0.0
+
+
 def drain(seconds: float = 180) -> int:
     from placement.models import WorkItem
 
@@ -263,13 +270,13 @@ def main() -> None:
             "load.intakes_per_s": round(counts["intakes_submitted"] / elapsed, 2),
             "load.approvals": counts["approvals"],
             "load.requests": int(flow["Request Count"]),
-            "load.p50_ms": float(flow["50%"]),
-            "load.p95_ms": float(flow["95%"]),
-            "load.errors": int(flow["Failure Count"]),
+            "load.p50_ms": number(flow["50%"]),
+            "load.p95_ms": number(flow["95%"]),
+            "load.errors": int(flow["Failure Count"]) + counts.get("exceptions", 0),
             "load.lost_or_duplicated": lost_or_duplicated,
             "load.work_items_left_after_drain": left,
-            "load.baseline_requests_per_s": round(float(base["Requests/s"]), 1),
-            "load.requests_per_s": round(float(flow["Requests/s"]), 1),
+            "load.baseline_requests_per_s": round(number(base["Requests/s"]), 1),
+            "load.requests_per_s": round(number(flow["Requests/s"]), 1),
             "load.cpus": os.cpu_count(),
             "load.database": "postgresql",
         }
@@ -282,7 +289,12 @@ def main() -> None:
             json.dumps({**figures, "problems": result["problems"]}, indent=2, sort_keys=True) + "\n"
         )
         print(f"logs: {work}")
-        failed = figures["load.errors"] or lost_or_duplicated or figures["load.intakes_per_s"] < 0.5
+        failed = (
+            figures["load.errors"]
+            or lost_or_duplicated
+            or figures["load.intakes_per_s"] < 0.5
+            or not figures["load.requests"]
+        )
         sys.exit(1 if failed else 0)
     finally:
         processes.stop()
