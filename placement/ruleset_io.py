@@ -16,10 +16,17 @@ from placement.rules.serialize import FORMAT, flag_data, level_data, modifier_da
 _INT = re.compile(r"-?\d+")
 
 
-def parse_code(text: str):
-    """A rating code as stored in a text column: digits become an int."""
+def parse_code(text: str, numeric: bool = True):
+    """A rating code as stored in a text column: digits become an int on a numeric scale (the
+    3rd edition's 0-4); on a scale of codes ("0", "ANY", "3A" - the 4th edition) every code
+    stays a string."""
     text = text.strip()
-    return int(text) if _INT.fullmatch(text) else text
+    return int(text) if numeric and _INT.fullmatch(text) else text
+
+
+def numeric_scale(scale_text: str) -> bool:
+    codes = [x.strip() for x in scale_text.split(",") if x.strip()]
+    return bool(codes) and all(_INT.fullmatch(c) for c in codes)
 
 
 def format_code(code) -> str:
@@ -45,16 +52,23 @@ def _has_field(model, name: str) -> bool:
     return any(f.name == name for f in model._meta.get_fields())
 
 
-def _condition_data(row) -> dict:
+def _condition_data(row, numeric=lambda dim: True) -> dict:
     if row.kind == "rating":
-        return {"rating": row.dimension, "from": parse_code(row.low), "to": parse_code(row.high)}
+        n = numeric(row.dimension)
+        return {
+            "rating": row.dimension,
+            "from": parse_code(row.low, n),
+            "to": parse_code(row.high, n),
+        }
+    if row.kind in ("need", "result"):
+        return {row.kind: dict(row.value or {})}
     if row.kind == "flag":
         return {"flag": row.flag, "is": row.flag_value}
     if row.kind == "at_least":
         return {
             "at_least": row.count,
             "of": [c.strip() for c in row.dimensions.split(",") if c.strip()],
-            "rated": parse_code(row.minimum),
+            "rated": parse_code(row.minimum, numeric(row.dimensions.split(",")[0].strip())),
         }
     out: dict = {"answer": row.question, "op": row.op}
     if row.value is not None:
@@ -62,23 +76,23 @@ def _condition_data(row) -> dict:
     return out
 
 
-def conditions_data(rows) -> list:
+def conditions_data(rows, numeric=lambda dim: True) -> list:
     """Condition rows (in order) -> the ``when`` list: rows sharing an any-of group become one
     ``any_of`` entry at the position of the group's first row."""
     when: list = []
     groups: dict[int, list] = {}
     for row in rows:
         if row.any_group is None:
-            when.append(_condition_data(row))
+            when.append(_condition_data(row, numeric))
         elif row.any_group in groups:
-            groups[row.any_group].append(_condition_data(row))
+            groups[row.any_group].append(_condition_data(row, numeric))
         else:
-            groups[row.any_group] = [_condition_data(row)]
+            groups[row.any_group] = [_condition_data(row, numeric)]
             when.append({"any_of": groups[row.any_group]})
     return when
 
 
-def rule_data(rule, conditions) -> dict:
+def rule_data(rule, conditions, numeric=lambda dim: True) -> dict:
     fields: dict = {}
     if rule.kind == "placement":
         fields = {"track": rule.track, "level": rule.level}
@@ -87,16 +101,23 @@ def rule_data(rule, conditions) -> dict:
     elif rule.kind == "modifier":
         fields = {"modifier": rule.modifier}
     elif rule.kind == "rating":
-        fields = {"dimension": rule.dimension, "rating": parse_code(rule.rating)}
+        fields = {
+            "dimension": rule.dimension,
+            "rating": parse_code(rule.rating, numeric(rule.dimension)),
+        }
     elif rule.kind == "flag":
         fields = {"flag": rule.flag}
+    elif rule.kind == "need":
+        fields = {"level": rule.level, "modifier": rule.modifier}
+    elif rule.kind == "determination":
+        fields = {"level": rule.level}
     return {
         "id": rule.rule_id,
         "kind": rule.kind,
         **fields,
         "text": rule.text,
         "note": rule.note,
-        "when": conditions_data(conditions),
+        "when": conditions_data(conditions, numeric),
     }
 
 
@@ -110,6 +131,13 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
         "rule_id", "order", "id"
     ):
         conditions.setdefault(c.rule_id, []).append(c)
+    dimensions = list(rule_set.dimensions.order_by("order", "id"))
+    scales = {d.code: numeric_scale(d.scale) for d in dimensions}
+
+    def numeric(code: str) -> bool:
+        return scales.get(code, True)
+
+    groups = list(getattr(rule_set, "groups", None) or [])
     return {
         "format": FORMAT,
         "name": rule_set.name,
@@ -124,11 +152,13 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
                 "code": d.code,
                 "name": d.name,
                 "short_name": getattr(d, "short_name", ""),
-                "scale": [parse_code(x) for x in d.scale.split(",") if x.strip()],
+                "scale": [parse_code(x, scales[d.code]) for x in d.scale.split(",") if x.strip()],
                 "anchors": d.anchors.splitlines() if d.anchors else [],
+                **({"group": d.group} if getattr(d, "group", "") else {}),
             }
-            for d in rule_set.dimensions.order_by("order", "id")
+            for d in dimensions
         ],
+        **({"groups": groups} if groups else {}),
         "levels": [level_data(lv) for lv in rule_set.levels.order_by("id")],
         "flags": [flag_data(f) for f in rule_set.flags.order_by("id")],
         "modifiers": [modifier_data(m) for m in rule_set.modifiers.order_by("id")],
@@ -153,7 +183,7 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
             for q in rule_set.questions.order_by("order", "id")
         ],
         "rules": [
-            rule_data(rule, conditions.get(rule.pk, []))
+            rule_data(rule, conditions.get(rule.pk, []), numeric)
             for rule in rule_set.rules.order_by("order", "id")
         ],
         "tests": [
@@ -184,6 +214,9 @@ test_case_data.__test__ = False
 
 
 def _condition_fields(cond: dict) -> dict:
+    if "need" in cond or "result" in cond:
+        kind = "need" if "need" in cond else "result"
+        return {"kind": kind, "value": dict(cond[kind])}
     if "rating" in cond:
         return {
             "kind": "rating",
@@ -223,7 +256,12 @@ def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = N
         }
         if _has_field(m.Dimension, "short_name"):  # not in migrations before it existed
             fields["short_name"] = d.get("short_name", "")
+        if d.get("group"):
+            fields["group"] = d["group"]
         m.Dimension.objects.create(**fields)
+    if data.get("groups"):
+        rule_set.groups = data["groups"]
+        rule_set.save(update_fields=["groups"])
     for lv in data.get("levels", []):
         m.Level.objects.create(
             rule_set=rule_set,

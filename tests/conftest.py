@@ -56,6 +56,9 @@ def _default_rule_set_after_flush(request):
         importlib.import_module("placement.migrations.0011_dimension_short_names").short_names(
             apps, None
         )
+        importlib.import_module("placement.migrations.0015_default_rule_set_4th").seed_4th(
+            apps, None
+        )
         clear_cache()
 
 

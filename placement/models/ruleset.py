@@ -32,6 +32,9 @@ class RuleSet(models.Model):
     primary_track = models.CharField(max_length=30, default="treatment")
     withdrawal_track = models.CharField(max_length=30, default="withdrawal", blank=True)
     adolescent_flag = models.CharField(max_length=40, default="adolescent", blank=True)
+    # 4th edition: the dimensions whose subdimensions are rated, and the one recorded only:
+    # [{"code": "1", "name": "...", "rated": true}, ...]. Empty for the 3rd edition.
+    groups = models.JSONField(default=list, blank=True)
     cloned_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
@@ -145,6 +148,9 @@ class Dimension(RuleSetRow):
         max_length=60, blank=True, help_text="For tabs and lists, e.g. Withdrawal."
     )
     order = models.PositiveSmallIntegerField(default=0)
+    group = models.CharField(
+        max_length=10, blank=True, help_text="4th edition: the dimension a subdimension belongs to."
+    )
     scale = models.CharField(
         max_length=200, help_text="Rating codes, least to most severe, separated by commas."
     )
@@ -272,6 +278,8 @@ class RuleKind(models.TextChoices):
     MODIFIER = "modifier", "Modifier"
     RATING = "rating", "Rating (answers suggest a rating)"
     FLAG = "flag", "Flag (answers set a flag)"
+    NEED = "need", "Need (a code asks for a minimum level)"
+    DETERMINATION = "determination", "Determination step (first match decides)"
 
 
 class Rule(RuleSetRow):
@@ -306,6 +314,8 @@ class ConditionKind(models.TextChoices):
     FLAG = "flag", "Flag"
     AT_LEAST = "at_least", "At least N dimensions rated K or more"
     ANSWER = "answer", "Intake answer"
+    NEED = "need", "A need (level, base level or variant)"
+    RESULT = "result", "The level determined so far"
 
 
 class Condition(DraftOnlyRow):

@@ -26,6 +26,10 @@ def evaluate(rule_set: RuleSet, ratings: Mapping, flags: Mapping | None = None) 
     Raises InputError for an unknown or missing dimension, a rating off the scale, or an
     unknown flag. Strict type checks (a boolean where a rating belongs) are
     ``validate_input``'s job, done once at the boundary."""
+    if rule_set.need_rules:  # determined top down from needs (4th edition)
+        from .determine import determine
+
+        return determine(rule_set, ratings, flags)
     c = rule_set._compiled or compiled(rule_set)
     return c.evaluate(ratings, _NO_FLAGS if flags is None else flags)
 
@@ -33,6 +37,10 @@ def evaluate(rule_set: RuleSet, ratings: Mapping, flags: Mapping | None = None) 
 def validate_input(rule_set: RuleSet, ratings, flags) -> None:
     """Strict checks for data arriving from outside (a JSON file, a form): right types,
     known codes, ratings on the scale. Raises InputError naming the field."""
+    if rule_set.need_rules:
+        from .determine import check_input
+
+        return check_input(rule_set, ratings, flags)
     c = compiled(rule_set)
     if not isinstance(ratings, Mapping):
         raise InputError("ratings", "must be an object mapping dimension codes to ratings")
@@ -72,5 +80,8 @@ def suggest_ratings(
 def tabulate(rule_set: RuleSet) -> bool:
     """Compile a rule set that will not change into per-track tables, so that any decision
     costs a few lookups (see ``compiled.py``). Returns False when the tables would be too
-    big; evaluation then stays on the key path."""
+    big; evaluation then stays on the key path. A rule set determined from needs has no
+    tables (its decisions are a handful of set tests)."""
+    if rule_set.need_rules:
+        return False
     return (rule_set._compiled or compiled(rule_set)).tabulate()

@@ -25,6 +25,9 @@ class Dimension:
     scale: tuple[RatingCode, ...]  # rating codes, least to most severe: (0, 1, 2, 3, 4)
     anchors: tuple[str, ...] = ()  # one short description per rating code, same order
     short_name: str = ""  # for tabs and lists: "Withdrawal"
+    # The dimension a subdimension belongs to ("1" for 1A, 1B, 1C): the wizard asks a group's
+    # subdimensions on one step. Empty for a dimension rated on its own (3rd edition).
+    group: str = ""
 
     @property
     def label(self) -> str:
@@ -51,6 +54,35 @@ class Level:
 
     def display_name(self, adolescent: bool = False) -> str:
         return (self.adolescent_name or self.name) if adolescent else self.name
+
+    @property
+    def base(self) -> str:
+        """The level without its variant: "3.7" of "3.7 BIO"."""
+        return base_of(self.code)
+
+    @property
+    def variant(self) -> str:
+        """ "COE", "BIO", "Psychiatric" ... or empty."""
+        return variant_of(self.code)
+
+
+def base_of(code: str) -> str:
+    return code.split(" ", 1)[0]
+
+
+def variant_of(code: str) -> str:
+    parts = code.split(" ", 1)
+    return parts[1] if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True)
+class Group:
+    """A dimension whose subdimensions are rated (4th edition), or one that is recorded and
+    not rated (``rated`` false: its questions are asked, no code is given)."""
+
+    code: str  # "1"
+    name: str
+    rated: bool = True
 
 
 @dataclass(frozen=True)
@@ -150,7 +182,27 @@ class AnyOf:
     conditions: tuple[Condition, ...]
 
 
-Condition = Union[RatingIn, FlagIs, AtLeast, AnswerIs, AnyOf]  # noqa: UP007
+@dataclass(frozen=True)
+class NeedIs:
+    """Some need of the profile matches: its level is one of ``levels``, or its base level
+    (the code before a variant: "3.7" of "3.7 BIO") is one of ``bases``, or its variant is one
+    of ``variants``. Used by determination rules, and by substitutions and modifier rules of a
+    rule set that determines its level from needs."""
+
+    levels: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResultIs:
+    """The level determined so far is one of ``levels`` or has its base in ``bases``."""
+
+    levels: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+
+
+Condition = Union[RatingIn, FlagIs, AtLeast, AnswerIs, AnyOf, NeedIs, ResultIs]  # noqa: UP007
 
 # ---------------------------------------------------------------------------------------------
 # Rules. ``when`` is a tuple of conditions that must all hold (an empty tuple always holds).
@@ -196,6 +248,32 @@ class ModifierRule:
 
 
 @dataclass(frozen=True)
+class NeedRule:
+    """A rating code (or a flag) asks for a minimum level - a need - and may add a modifier.
+    A rule set with need rules determines its level from the set of needs, top down."""
+
+    id: str
+    level: str = ""  # a level code ("3.7 BIO"), or empty for a modifier alone
+    modifier: str = ""
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DeterminationRule:
+    """One step of a top-down determination: the first rule, in order, whose conditions hold
+    over the needs gives the level, and the determination stops there. Substitutions (an
+    overlay such as COE) and modifier rules then run on the result."""
+
+    id: str
+    level: str
+    when: tuple[Condition, ...] = ()
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class RatingRule:
     """Intake answers -> a suggested minimum rating for one dimension."""
 
@@ -233,6 +311,9 @@ class RuleSet:
     modifier_rules: tuple[ModifierRule, ...] = ()
     rating_rules: tuple[RatingRule, ...] = ()
     flag_rules: tuple[FlagRule, ...] = ()
+    need_rules: tuple[NeedRule, ...] = ()
+    determination_rules: tuple[DeterminationRule, ...] = ()
+    groups: tuple[Group, ...] = ()
     # The flag that marks an adolescent: adult-only levels are never given when it is set.
     adolescent_flag: str = "adolescent"
     # The track reported as ``Decision.level`` and the one reported as ``withdrawal_level``.
@@ -244,6 +325,12 @@ class RuleSet:
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+    @property
+    def determines(self) -> bool:
+        """True when the level comes from needs, top down (4th edition), rather than from
+        placement rules collected per track (3rd edition)."""
+        return bool(self.need_rules)
 
     @property
     def tracks(self) -> tuple[str, ...]:
@@ -287,7 +374,7 @@ class RuleSet:
 @dataclass(frozen=True)
 class Reason:
     rule_id: str
-    kind: str  # "placement", "substitution", "modifier", "rating", "flag"
+    kind: str  # "placement", "substitution", "modifier", "rating", "flag", "need", "determination"
     track: str  # the track, or "" for modifiers; for rating rules, the dimension code
     asks: str  # the level (or modifier, or rating) the rule asks for
     deciding: bool

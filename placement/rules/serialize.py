@@ -19,24 +19,29 @@ from .model import (
     AnyOf,
     AtLeast,
     Condition,
+    DeterminationRule,
     Dimension,
     Flag,
     FlagIs,
     FlagRule,
+    Group,
     Level,
     Modifier,
     ModifierRule,
+    NeedIs,
+    NeedRule,
     PlacementRule,
     Question,
     RatingIn,
     RatingRule,
+    ResultIs,
     RuleSet,
     Substitution,
 )
 from .textload import TextRefused, load_json, load_yaml
 
 FORMAT = "stepwise-rule-set/1"
-RULE_KINDS = ("placement", "substitution", "modifier", "rating", "flag")
+RULE_KINDS = ("placement", "substitution", "modifier", "rating", "flag", "need", "determination")
 
 # -- data -> model -------------------------------------------------------------------------------
 
@@ -183,6 +188,16 @@ def condition_from_data(
             tuple(str(x) for x in of),
             r.get(data, "rated", where, (int, str), lo=0, hi=MAX_SMALL_INT, max_len=10),
         )
+    if "need" in data or "result" in data:
+        key = "need" if "need" in data else "result"
+        spec = r.get(data, key, where, dict)
+        if spec is None:
+            return None
+        lists = {}
+        for field in ("levels", "bases", "variants") if key == "need" else ("levels", "bases"):
+            values = r.get(spec, field, f"{where} {key}", list, [], max_len=20) or []
+            lists[field] = tuple(str(v) for v in values)
+        return NeedIs(**lists) if key == "need" else ResultIs(**lists)
     if "answer" in data:
         value = data.get("value")
         if not _value_ok(value, where, r):
@@ -233,8 +248,17 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
                 ),
                 anchors=tuple(r.get(d, "anchors", where, list, [], max_len=MAX_TEXT["text"]) or ()),
                 short_name=r.text(d, "short_name", where, "code"),
+                group=str(r.get(d, "group", where, (str, int), "", max_len=10)),
             )
         )
+    groups_ = [
+        Group(
+            code=str(r.get(g, "code", f"groups[{i}]", (str, int), max_len=10)),
+            name=r.text(g, "name", f"groups[{i}]", "text"),
+            rated=r.get(g, "rated", f"groups[{i}]", bool, True),
+        )
+        for i, g in enumerate(items("groups"))
+    ]
     levels = []
     for i, lv in enumerate(items("levels")):
         where = f"levels[{i}]"
@@ -341,6 +365,16 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
             obj = ModifierRule(
                 modifier=str(r.get(rule, "modifier", where, str, max_len=20)), **common
             )
+        elif kind == "need":
+            obj = NeedRule(
+                level=str(r.get(rule, "level", where, (str, int, float), "", max_len=20)),
+                modifier=str(r.get(rule, "modifier", where, str, "", max_len=20)),
+                **common,
+            )
+        elif kind == "determination":
+            obj = DeterminationRule(
+                level=str(r.get(rule, "level", where, (str, int, float), max_len=20)), **common
+            )
         elif kind == "rating":
             obj = RatingRule(
                 dimension=str(r.get(rule, "dimension", where, str, max_len=10)),
@@ -366,6 +400,9 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         modifier_rules=tuple(groups["modifier"]),
         rating_rules=tuple(groups["rating"]),
         flag_rules=tuple(groups["flag"]),
+        need_rules=tuple(groups["need"]),
+        determination_rules=tuple(groups["determination"]),
+        groups=tuple(groups_),
         adolescent_flag=str(data.get("adolescent_flag") or "adolescent"),
         primary_track=str(data.get("primary_track") or "treatment"),
         withdrawal_track=str(data.get("withdrawal_track") or "withdrawal"),
@@ -384,6 +421,12 @@ def condition_to_data(c: Condition) -> dict:
         return {"flag": c.flag, "is": c.value}
     if isinstance(c, AtLeast):
         return {"at_least": c.count, "of": list(c.dimensions), "rated": c.minimum}
+    if isinstance(c, NeedIs):
+        spec = {"levels": list(c.levels), "bases": list(c.bases), "variants": list(c.variants)}
+        return {"need": {k: v for k, v in spec.items() if v}}
+    if isinstance(c, ResultIs):
+        spec = {"levels": list(c.levels), "bases": list(c.bases)}
+        return {"result": {k: v for k, v in spec.items() if v}}
     out: dict = {"answer": c.question, "op": c.op}
     if c.value is not None:
         out["value"] = list(c.value) if isinstance(c.value, tuple) else c.value
@@ -445,9 +488,15 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> 
                 "short_name": d.short_name,
                 "scale": list(d.scale),
                 "anchors": list(d.anchors),
+                **({"group": d.group} if d.group else {}),
             }
             for d in rs.dimensions
         ],
+        **(
+            {"groups": [{"code": g.code, "name": g.name, "rated": g.rated} for g in rs.groups]}
+            if rs.groups
+            else {}
+        ),
         "levels": [level_data(lv) for lv in rs.levels],
         "flags": [flag_data(f) for f in rs.flags],
         "modifiers": [modifier_data(m) for m in rs.modifiers],
@@ -476,6 +525,8 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> 
             *(rule("modifier", r, modifier=r.modifier) for r in rs.modifier_rules),
             *(rule("rating", r, dimension=r.dimension, rating=r.rating) for r in rs.rating_rules),
             *(rule("flag", r, flag=r.flag) for r in rs.flag_rules),
+            *(rule("need", r, level=r.level, modifier=r.modifier) for r in rs.need_rules),
+            *(rule("determination", r, level=r.level) for r in rs.determination_rules),
         ],
         "tests": list(tests),
     }

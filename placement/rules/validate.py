@@ -14,7 +14,9 @@ from .model import (
     AtLeast,
     Condition,
     FlagIs,
+    NeedIs,
     RatingIn,
+    ResultIs,
     RuleSet,
 )
 
@@ -86,6 +88,8 @@ def problems(rs: RuleSet) -> list[str]:
             rs.modifier_rules,
             rs.rating_rules,
             rs.flag_rules,
+            rs.need_rules,
+            rs.determination_rules,
         )
         for r in group
     ]
@@ -95,9 +99,55 @@ def problems(rs: RuleSet) -> list[str]:
         if not rule_id or not rule_id.strip():
             out.append("A rule has an empty id.")
 
-    def check_conditions(rule_id: str, when, answers_only: bool) -> None:
+    all_levels = {lv.code for lv in rs.levels}
+    primary = levels_by_track.get(rs.primary_track, set())
+
+    def check_conditions(rule_id: str, when, answers_only: bool, needs: bool = False) -> None:
         for cond in when:
+            if _need_based(cond):
+                if not rs.determines:
+                    out.append(
+                        f"Rule {rule_id}: conditions on needs or on the result belong to a rule "
+                        "set that determines its level from needs."
+                    )
+                elif not needs:
+                    out.append(f"Rule {rule_id}: this kind of rule cannot test needs.")
+                else:
+                    out.extend(_need_problems(rule_id, cond, all_levels))
+                continue
             out.extend(_condition_problems(rule_id, cond, dims, flags, questions, answers_only))
+
+    if rs.determines:
+        if rs.placement_rules:
+            out.append(
+                "A rule set that determines its level from needs cannot also have placement "
+                "rules; use need rules and determination rules."
+            )
+        if not rs.determination_rules:
+            out.append("Need rules are given but no determination rule turns them into a level.")
+    elif rs.determination_rules:
+        out.append("Determination rules need need rules to work on.")
+    for g in rs.groups:
+        if g.rated and not any(d.group == g.code for d in rs.dimensions):
+            out.append(f"Dimension {g.code} is rated but has no subdimensions.")
+    for d in rs.dimensions:
+        if d.group and d.group not in {g.code for g in rs.groups}:
+            out.append(f"Subdimension {d.code}: unknown dimension '{d.group}'.")
+    for r in rs.need_rules:
+        if not r.level and not r.modifier:
+            out.append(f"Rule {r.id}: a need rule asks for a level, a modifier, or both.")
+        if r.level and r.level not in all_levels:
+            out.append(f"Rule {r.id}: unknown level '{r.level}'.")
+        if r.modifier and r.modifier not in modifiers:
+            out.append(f"Rule {r.id}: unknown modifier '{r.modifier}'.")
+        check_conditions(r.id, r.when, answers_only=False)
+    for r in rs.determination_rules:
+        if r.level not in primary:
+            out.append(f"Rule {r.id}: unknown level '{r.level}' on the {rs.primary_track} track.")
+        for cond in r.when:
+            if not _need_based(cond):
+                out.append(f"Rule {r.id}: a determination rule tests needs only.")
+        check_conditions(r.id, tuple(c for c in r.when if _need_based(c)), False, needs=True)
 
     for r in rs.placement_rules:
         if r.level not in levels_by_track.get(r.track, set()):
@@ -108,11 +158,11 @@ def problems(rs: RuleSet) -> list[str]:
         for code in codes:
             if code not in levels_by_track.get(r.track, set()):
                 out.append(f"Rule {r.id}: unknown level '{code}' on the {r.track} track.")
-        check_conditions(r.id, r.when, answers_only=False)
+        check_conditions(r.id, r.when, answers_only=False, needs=True)
     for r in rs.modifier_rules:
         if r.modifier not in modifiers:
             out.append(f"Rule {r.id}: unknown modifier '{r.modifier}'.")
-        check_conditions(r.id, r.when, answers_only=False)
+        check_conditions(r.id, r.when, answers_only=False, needs=True)
     for r in rs.rating_rules:
         if r.dimension not in dims:
             out.append(f"Rule {r.id}: unknown dimension '{r.dimension}'.")
@@ -123,6 +173,32 @@ def problems(rs: RuleSet) -> list[str]:
         if r.flag not in flags:
             out.append(f"Rule {r.id}: unknown flag '{r.flag}'.")
         check_conditions(r.id, r.when, answers_only=True)
+    return out
+
+
+def _need_based(cond) -> bool:
+    if isinstance(cond, AnyOf):
+        return bool(cond.conditions) and all(_need_based(c) for c in cond.conditions)
+    return isinstance(cond, NeedIs | ResultIs)
+
+
+def _need_problems(rule_id: str, cond, levels: set[str]) -> list[str]:
+    if isinstance(cond, AnyOf):
+        return [p for c in cond.conditions for p in _need_problems(rule_id, c, levels)]
+    out = []
+    bases = {code.split(" ", 1)[0] for code in levels}
+    variants = {code.split(" ", 1)[1] for code in levels if " " in code}
+    if not (cond.levels or cond.bases or getattr(cond, "variants", ())):
+        out.append(f"Rule {rule_id}: a condition on needs names no level, base or variant.")
+    for code in cond.levels:
+        if code not in levels:
+            out.append(f"Rule {rule_id}: unknown level '{code}'.")
+    for code in cond.bases:
+        if code not in bases:
+            out.append(f"Rule {rule_id}: no level has the base '{code}'.")
+    for code in getattr(cond, "variants", ()):
+        if code not in variants:
+            out.append(f"Rule {rule_id}: no level has the variant '{code}'.")
     return out
 
 

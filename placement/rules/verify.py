@@ -122,6 +122,9 @@ class Report:
             how = (
                 f"{t.profiles:,} profile and flag combinations checked as {t.classes:,} classes"
                 if t.method == "enumeration"
+                else f"{t.profiles:,} code profiles (and the flags) checked as {t.classes:,} "
+                "distinct sets of needs (total, and monotone in needs)"
+                if t.method == "needs"
                 else "checked by reasoning on the rules (too many profiles to enumerate)"
             )
             lines.append(
@@ -144,6 +147,10 @@ def describe(ratings: dict, flags: dict) -> str:
 
 
 def verify(rs: RuleSet, limit: int = ENUMERATION_LIMIT) -> Report:
+    if rs.determines:  # levels from needs, top down: verified over distinct need sets
+        from .verify_needs import verify_needs
+
+        return verify_needs(rs)
     started = time.perf_counter()
     c = compiled(rs)
     examples: list[Violation] = []

@@ -31,7 +31,7 @@ def _records():
     signed = make_submitted(clinician, Patient.objects.get(mrn="R-1003"))
     review_claim(placement_id=signed.pk, user=supervisor)
     review_approve(placement_id=signed.pk, user=supervisor)
-    published = RuleSet.objects.get(status="published")
+    published = RuleSet.objects.get(name="asam3-default", status="published")
     rule_set_clone(rule_set=published, user=users.get(username="ruleadmin"))
     return {"draft": draft, "claimed": claimed, "signed": signed, "published": published}
 

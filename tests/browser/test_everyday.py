@@ -139,7 +139,10 @@ def test_a_validation_response_is_swapped_without_a_console_error(page, live_ser
     from placement.services.rulesets import rule_set_clone
 
     seed()
-    rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=_user("ruleadmin"))
+    rule_set_clone(
+        rule_set=RuleSet.objects.get(name="asam3-default", status="published"),
+        user=_user("ruleadmin"),
+    )
     errors = _console_errors(page)
     sign_in(page, live_server, "ruleadmin", next_path="/rules/asam3-default/3/")
     page.locator("#rule-T-D2-4").get_by_role("link", name="Edit T-D2-4").click()

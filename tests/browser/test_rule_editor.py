@@ -92,7 +92,7 @@ def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
     expect(
         page.get_by_text("Published asam3-default@3; the previous version is retired.")
     ).to_be_visible()
-    assert dict(RuleSet.objects.values_list("version", "status")) == {
+    assert dict(RuleSet.objects.filter(name="asam3-default").values_list("version", "status")) == {
         1: "retired",
         2: "retired",
         3: "published",

@@ -90,7 +90,9 @@ def test_recommend_an_array_uses_suggested_ratings_when_only_answers_are_given(t
 
 
 def test_recommend_with_a_named_rule_set_version(tmp_path, rule_admin):
-    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
+    draft = rule_set_clone(
+        rule_set=RuleSet.objects.get(name="asam3-default", status="published"), user=rule_admin
+    )
     code, out, _ = run(
         "recommend", "--rule-set", f"asam3-default@{draft.version}",
         payload={"ratings": MODERATE}, tmp_path=tmp_path,
@@ -137,7 +139,9 @@ def test_verify_rules_passes_on_the_default():
 
 
 def test_verify_rules_fails_on_a_broken_draft_listing_counterexamples(rule_admin):
-    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
+    draft = rule_set_clone(
+        rule_set=RuleSet.objects.get(name="asam3-default", status="published"), user=rule_admin
+    )
     draft.rules.get(rule_id="W-BASE").delete()
     code, out, _ = run("verify_rules", f"asam3-default@{draft.version}")
     assert code == 1

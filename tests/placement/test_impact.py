@@ -33,7 +33,9 @@ def stored(clinician_a, program_a):
 
 @pytest.fixture
 def draft(rule_admin):
-    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
+    draft = rule_set_clone(
+        rule_set=RuleSet.objects.get(name="asam3-default", status="published"), user=rule_admin
+    )
     rule = draft.rules.get(rule_id="T-D5-3")
     rule.level = "2.5"
     rule.save()

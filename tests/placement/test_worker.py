@@ -159,7 +159,9 @@ def test_a_large_impact_preview_runs_on_the_worker(
 
     settings.STEPWISE_IMPACT_SYNC_LIMIT = 0
     make_assessment(clinician_a, PatientFactory(program=program_a))
-    draft = rule_set_clone(rule_set=RuleSet.objects.get(status="published"), user=rule_admin)
+    draft = rule_set_clone(
+        rule_set=RuleSet.objects.get(name="asam3-default", status="published"), user=rule_admin
+    )
     job = impact_start(rule_set=draft, user=rule_admin)
     assert job.status == "pending"
     assert wait_for(lambda: ImpactJob.objects.get(pk=job.pk).status == "done")

@@ -22,7 +22,9 @@ def counts():
 
 @pytest.fixture
 def exported():
-    return yaml.safe_load(rule_set_export(rule_set=RuleSet.objects.get(status="published")))
+    return yaml.safe_load(
+        rule_set_export(rule_set=RuleSet.objects.get(name="asam3-default", status="published"))
+    )
 
 
 def billion_laughs(levels: int = 9) -> str:
