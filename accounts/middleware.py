@@ -37,7 +37,10 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = login_url
                     return response
                 return redirect(login_url)
-            # Record activity (at most every 30 s, to spare a session write per request).
-            if not request.headers.get(BACKGROUND_HEADER) and (last is None or now - last > 30):
+            # Record activity (at most once a second, to spare a session write per request).
+            # The browser saves a draft and signs out a few seconds before the deadline it
+            # counts from its last request; a coarser record here would end the session first
+            # and lose that draft.
+            if not request.headers.get(BACKGROUND_HEADER) and (last is None or now - last > 1):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

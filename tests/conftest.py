@@ -32,34 +32,72 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     )
 
 
+# The rule-set tables as the migrations seeded them, copied once per session into tables Django
+# does not know (so a flush leaves them alone): putting them back is one INSERT per table, where
+# running the seeding migrations again (with their verification) takes seconds per test.
+_SEEDED: list[tuple[str, str]] = []
+
+
+def _rule_set_tables() -> list[str]:
+    from django.apps import apps
+
+    app = apps.get_app_config("placement")
+    return [m._meta.db_table for m in app.get_models(include_auto_created=True)]
+
+
+def _copy_seeded_tables() -> None:
+    with connection.cursor() as cursor:
+        for table in _rule_set_tables():
+            # Names from Django's model registry, quoted by the backend: no outside input.
+            copy = connection.ops.quote_name(f"zz_seeded_{table}")
+            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+            source = connection.ops.quote_name(table)
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {source}")  # noqa: S608
+            _SEEDED.append((source, copy))
+
+
+def _restore_seeded_tables() -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, copy in _SEEDED:
+            cursor.execute(f"INSERT INTO {table} SELECT * FROM {copy}")  # noqa: S608
+
+
+def _seed_rule_sets() -> None:
+    from django.apps import apps
+
+    seed = importlib.import_module("placement.migrations.0002_default_rule_set").seed
+    seed(apps, None)
+    seed_v2 = importlib.import_module("placement.migrations.0007_default_rule_set_v2").seed_v2
+    seed_v2(apps, None)
+    importlib.import_module("placement.migrations.0009_default_test_cases").seed_cases(apps, None)
+    importlib.import_module("placement.migrations.0011_dimension_short_names").short_names(
+        apps, None
+    )
+    importlib.import_module("placement.migrations.0015_default_rule_set_4th").seed_4th(apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _default_rule_set_after_flush(request):
     """Transactional tests flush every table afterwards, including the rows the data
-    migrations seeded. Put the default rule sets (version 1 retired, 2 published) back."""
+    migrations seeded. Put the default rule sets (3rd edition: version 1 retired, 2 published;
+    4th edition: version 1 published) back."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return
     request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
     from placement.loader import clear_cache
     from placement.models import RuleSet
 
     if not RuleSet.objects.filter(name="asam3-default", version=1).exists():
-        seed = importlib.import_module("placement.migrations.0002_default_rule_set").seed
-        seed(apps, None)
-        seed_v2 = importlib.import_module("placement.migrations.0007_default_rule_set_v2").seed_v2
-        seed_v2(apps, None)
-        importlib.import_module("placement.migrations.0009_default_test_cases").seed_cases(
-            apps, None
-        )
-        importlib.import_module("placement.migrations.0011_dimension_short_names").short_names(
-            apps, None
-        )
-        importlib.import_module("placement.migrations.0015_default_rule_set_4th").seed_4th(
-            apps, None
-        )
+        if _SEEDED:
+            _restore_seeded_tables()
+        else:
+            _seed_rule_sets()
         clear_cache()
+    if not _SEEDED:
+        _copy_seeded_tables()
 
 
 @pytest.fixture

@@ -41,14 +41,14 @@ def captured_logs():
 
 
 def test_idle_sign_out_warns_then_saves_the_step(page, live_server, settings):
-    settings.STEPWISE_IDLE_TIMEOUT_S = 8
+    settings.STEPWISE_IDLE_TIMEOUT_S = 12
     seed()
     sign_in(page, live_server, "clinician")
     page.get_by_role("link", name="Patients").click()
     page.get_by_role("link", name="Example, Jordan").click()
     page.get_by_role("button", name="Start").click()
     page.get_by_label("Number of DSM-5 substance use disorder criteria").fill("3")
-    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible(timeout=8000)
+    expect(page.get_by_role("dialog", name="Still there?")).to_be_visible(timeout=12000)
     expect(page.get_by_text("You will be signed out in about a minute")).to_be_visible()
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=10000)
     expect(page.get_by_text("Your work was saved before you were signed out.")).to_be_visible()
@@ -104,7 +104,7 @@ def test_no_patient_identifiers_in_logs_during_a_full_run(page, live_server, cap
         "radio", name="Yes", exact=True
     ).check()
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_label("I have reviewed the six ratings above and confirm them together.").check()
+    page.get_by_label("I have reviewed the ratings above and confirm them together.").check()
     page.get_by_role("button", name="See the recommendation").click()
     page.get_by_role("button", name="Submit for review").click()
     expect(page.get_by_role("status").first).to_contain_text("Submitted")

@@ -122,3 +122,15 @@ def test_passwords_need_twelve_characters():
     with pytest.raises(ValidationError):
         validate_password("short-pass1")
     validate_password("a-long-enough-passphrase")
+
+
+def test_every_request_moves_the_deadline_the_browser_counts_from(client, clinician_a):
+    """The browser saves the draft a few seconds before the deadline counted from its last
+    request: the server must count from that request too, or the session ends first."""
+    client.force_login(clinician_a)
+    client.get(reverse("home"))
+    session = client.session
+    session[SESSION_KEY] = time.time() - 10
+    session.save()
+    assert client.get(reverse("intake:patient_list")).status_code == 200
+    assert client.session[SESSION_KEY] > time.time() - 5
