@@ -31,7 +31,14 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Program)
 class ProgramAdmin(SuperuserOnlyAdmin):
-    list_display = ["name", "code", "phone", "review_target_hours", "require_2fa_for_clinicians"]
+    list_display = [
+        "name",
+        "code",
+        "edition",
+        "phone",
+        "review_target_hours",
+        "require_2fa_for_clinicians",
+    ]
     search_fields = ["name", "code"]
     inlines = [MembershipInline]
 

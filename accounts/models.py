@@ -23,6 +23,14 @@ class Program(models.Model):
     )
     address = models.TextField("contact address", blank=True, help_text="Printed on handouts.")
     email = models.EmailField("contact email", blank=True, help_text="Printed on handouts.")
+    edition = models.CharField(
+        "ASAM Criteria edition for new assessments",
+        max_length=2,
+        choices=[("3", "3rd edition (2013)"), ("4", "4th edition (2023)")],
+        default="3",
+        help_text="New assessments use the published rules of this edition; assessments already "
+        "started keep theirs.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -142,14 +142,15 @@ def describe_entry(e: LogEntry) -> str:
             return f"Viewed the {name.lower()} in administration"
         where = f" ({page})" if page else ""
         return f"Viewed the {name.lower()}{where}"
+    edition = {"3": " (3rd edition)", "4": " (4th edition)"}.get(str(data.get("edition", "")), "")
     if e.action == LogEntry.Action.CREATE:
-        return f"{name} created"
+        return f"{name} created{edition}"
     if e.action == LogEntry.Action.DELETE:
         return f"{name} deleted"
     changes = e.changes_dict or {}
     status = changes.get("status")
     if status and len(status) == 2 and status[1] in STATUS_WORDS:
-        return f"{name} {STATUS_WORDS[status[1]]}"
+        return f"{name} {STATUS_WORDS[status[1]]}{edition}"
     fields = [str(k).replace("_", " ") for k in changes][:4]
     return f"{name} changed" + (f": {', '.join(fields)}" if fields else "")
 

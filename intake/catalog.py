@@ -13,10 +13,15 @@ SUMMARY = "summary"
 
 @dataclass(frozen=True)
 class Step:
+    """A page of the wizard. A 3rd-edition dimension is rated on a page of its own
+    (``dimension`` set); a 4th-edition dimension's page holds its subdimensions as ``parts``,
+    each a Step with its own questions and rating."""
+
     code: str
     title: str
     dimension: Dimension | None
     questions: tuple[Question, ...]
+    parts: tuple[Step, ...] = ()
 
 
 def wizard_steps(rs: RuleSet) -> list[Step]:
@@ -26,10 +31,38 @@ def wizard_steps(rs: RuleSet) -> list[Step]:
         return tuple(sorted((q for q in asked if q.step == step), key=lambda q: q.order))
 
     steps = [Step(SUBSTANCES, "Substances and diagnosis", None, questions(SUBSTANCES))]
+    groups = {g.code: g for g in rs.groups}
+    pages: dict[str, list[Step]] = {}
     for d in rs.dimensions:
-        steps.append(Step(d.code, f"{d.code}: {d.name}", d, questions(d.code)))
+        group = groups.get(d.group)
+        if group is None:
+            steps.append(Step(d.code, f"{d.code}: {d.name}", d, questions(d.code)))
+            continue
+        # 4th edition: one page per dimension, its subdimensions rated together on it.
+        if group.code not in pages:
+            pages[group.code] = []
+            steps.append(group.code)
+        pages[group.code].append(Step(d.code, f"{d.code}: {d.name}", d, questions(d.code)))
+    steps = [
+        Step(s, f"Dimension {s}: {groups[s].name}", None, questions(s), tuple(pages[s]))
+        if isinstance(s, str)
+        else s
+        for s in steps
+    ]
+    for g in rs.groups:
+        if not g.rated:  # recorded, not rated (4th edition's Dimension 6)
+            steps.append(Step(g.code, f"Dimension {g.code}: {g.name}", None, questions(g.code)))
     steps.append(Step(SUMMARY, "Summary", None, ()))
     return steps
+
+
+def flat_steps(rs: RuleSet) -> list[Step]:
+    """Every rated or recorded unit in order: pages, with a dimension page's subdimensions in
+    place of the page itself."""
+    out = []
+    for s in wizard_steps(rs):
+        out.extend(s.parts or (s,))
+    return out
 
 
 def step_codes(rs: RuleSet) -> list[str]:
@@ -37,8 +70,20 @@ def step_codes(rs: RuleSet) -> list[str]:
 
 
 def get_step(rs: RuleSet, code: str) -> Step | None:
+    """A page, or a subdimension on one."""
     for s in wizard_steps(rs):
         if s.code == code:
+            return s
+        for part in s.parts:
+            if part.code == code:
+                return part
+    return None
+
+
+def page_of(rs: RuleSet, code: str) -> Step | None:
+    """The page a step code is on (the page itself for a page's own code)."""
+    for s in wizard_steps(rs):
+        if s.code == code or any(p.code == code for p in s.parts):
             return s
     return None
 

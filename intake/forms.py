@@ -316,10 +316,19 @@ class StepForm(forms.Form):
             )
             self.fields["justification"] = TextField(
                 max_length=MAX_JUSTIFICATION,
-                label="Why a lower rating than suggested",
+                # Several subdimensions share a page: each label says whose it is.
+                label=f"Why a lower {dimension.code} rating than suggested"
+                if self.prefix
+                else "Why a lower rating than suggested",
                 help_text="Required when you confirm a rating lower than the suggested one.",
             )
-        self.fields["notes"] = TextField(max_length=MAX_NOTES, rows=4, label="Clinical notes")
+        self.fields["notes"] = TextField(
+            max_length=MAX_NOTES,
+            rows=4 if not self.prefix else 2,
+            label=f"Clinical notes on {dimension.code}"
+            if self.prefix and dimension is not None
+            else "Clinical notes",
+        )
 
     def _coerce_rating(self, value):
         for code in self.dimension.scale:

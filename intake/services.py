@@ -44,11 +44,14 @@ def patient_register(*, user, program, data: dict) -> Patient:
         ) from None
 
 
-def current_rule_set() -> RuleSet:
-    """The published rule set new assessments use (the configured default name)."""
+def current_rule_set(program=None) -> RuleSet:
+    """The published rule set new assessments use: the one of the program's edition (or,
+    without a program, the configured default)."""
     from django.conf import settings
 
     name = settings.STEPWISE_DEFAULT_RULE_SET
+    if program is not None:
+        name = settings.STEPWISE_RULE_SETS.get(program.edition, name)
     return RuleSet.objects.get(name=name, status=RuleSetStatus.PUBLISHED)
 
 
@@ -68,7 +71,7 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
         patient=patient,
         kind=kind,
         assessment_date=assessment_date,
-        rule_set=current_rule_set(),
+        rule_set=current_rule_set(patient.program),
         previous=previous,
         answers=answers,
         substances=substances,
@@ -146,6 +149,40 @@ def assessment_save_step(
     """Save one step. Refused (ConcurrentEditError) when someone saved the assessment after
     ``version`` was read; refused (IntakeError) when it is no longer editable.
     ``complete`` marks the step done; ``go_to`` is where the clinician goes next."""
+    part = {
+        "step": step,
+        "answers": answers,
+        "notes": notes,
+        "rating": rating,
+        "justification": justification,
+    }
+    return assessment_save_page(
+        user=user,
+        assessment_id=assessment_id,
+        version=version,
+        page=step,
+        parts=[part],
+        substances=substances,
+        complete=complete,
+        go_to=go_to,
+    )
+
+
+@transaction.atomic
+def assessment_save_page(
+    *,
+    user,
+    assessment_id: int,
+    version: int,
+    page: str,
+    parts: list[dict],
+    substances: list | None = None,
+    complete: bool = True,
+    go_to: str | None = None,
+) -> Assessment:
+    """Save one page of the wizard: each part (a step code with its answers, notes, rating and
+    justification) at once, all or nothing. A 3rd-edition page has one part; a 4th-edition
+    dimension page has one per subdimension."""
     assessment = (
         Assessment.objects.select_for_update().select_related("patient").get(pk=assessment_id)
     )
@@ -160,17 +197,26 @@ def assessment_save_step(
         # (submitted and signed work keeps the version it was made with).
         assessment.moved_from_label = assessment.rule_set.label
         assessment.rule_set = newer
+    answers = {}
+    for part in parts:
+        answers.update(part["answers"])
     merged = {**assessment.answers, **answers}
     assessment.answers = {k: v for k, v in merged.items() if v is not None}
     if substances is not None:
         assessment.substances = substances
-    if notes.strip():
-        assessment.notes = {**assessment.notes, step: notes}
-    else:
-        assessment.notes = {k: v for k, v in assessment.notes.items() if k != step}
+    for part in parts:
+        step, notes = part["step"], part.get("notes", "")
+        if notes.strip():
+            assessment.notes = {**assessment.notes, step: notes}
+        else:
+            assessment.notes = {k: v for k, v in assessment.notes.items() if k != step}
     suggested, _, _ = assessment_suggestions(assessment=assessment)
     assessment.suggested_ratings = suggested
-    if rating is not None:
+    for part in parts:
+        step, rating = part["step"], part.get("rating")
+        if rating is None:
+            continue
+        justification = part.get("justification", "")
         assessment.confirmed_ratings = {**assessment.confirmed_ratings, step: rating}
         if justification.strip():
             assessment.justifications = {**assessment.justifications, step: justification}
@@ -178,9 +224,13 @@ def assessment_save_step(
             assessment.justifications = {
                 k: v for k, v in assessment.justifications.items() if k != step
             }
-    if complete and step not in assessment.completed_steps:
-        assessment.completed_steps = [*assessment.completed_steps, step]
-    assessment.current_step = go_to or step
+    if complete:
+        done = [page, *(p["step"] for p in parts)]
+        assessment.completed_steps = [
+            *assessment.completed_steps,
+            *(c for c in dict.fromkeys(done) if c not in assessment.completed_steps),
+        ]
+    assessment.current_step = go_to or page
     assessment.version += 1
     assessment.touched_by(user)
     assessment.save()

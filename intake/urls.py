@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, wizard
 
 app_name = "intake"
 
@@ -10,10 +10,10 @@ urlpatterns = [
     path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
     path("patients/<int:pk>/assessments/", views.assessment_create, name="assessment_create"),
     path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
-    path("assessments/<int:pk>/steps/<slug:step>/", views.assessment_step, name="assessment_step"),
+    path("assessments/<int:pk>/steps/<slug:step>/", wizard.assessment_step, name="assessment_step"),
     path(
         "assessments/<int:pk>/steps/<slug:step>/suggest/",
-        views.step_suggest,
+        wizard.step_suggest,
         name="step_suggest",
     ),
     path("assessments/<int:pk>/recommendation/", views.recommendation, name="recommendation"),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intake.catalog import display_answer, substance_rows, wizard_steps
+from intake.catalog import display_answer, flat_steps, substance_rows
 from placement.loader import engine_rule_set
 from placement.models import Placement, PlacementStatus, Recommendation
 from placement.rules.engine import evaluate
@@ -52,6 +52,12 @@ class Explanation:
     treatment: TrackExplanation | None = None
     withdrawal: TrackExplanation | None = None
     substances: list[dict] = field(default_factory=list)
+    edition_label: str = ""
+    # 4th edition: the level comes from needs, top down; its deciding needs are the
+    # dimensional drivers. Dimension 6 (recorded, not rated) as (question, answer) pairs.
+    determines: bool = False
+    person_centered: list[tuple[str, str]] = field(default_factory=list)
+    changed_drivers: list[str] = field(default_factory=list)
 
 
 def level_name(level: Level, adolescent: bool) -> str:
@@ -90,7 +96,7 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
     assessment = assessment or recommendation.assessment
     rs = engine_rule_set(recommendation.rule_set)
     adolescent = bool(recommendation.flags.get(rs.adolescent_flag))
-    steps = {s.code: s for s in wizard_steps(rs)}
+    steps = {s.code: s for s in flat_steps(rs)}
     by_dim: dict[str, list[dict]] = {}
     for reason in recommendation.rating_reasons:
         if reason["kind"] == "rating":
@@ -178,10 +184,43 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
         movement=movement(rs, previous_code, recommendation.level),
         previous_level=rs.level(previous_code) if previous_code else None,
         substances=substance_rows(assessment.substances),
+        edition_label=recommendation.rule_set.edition_label,
+        determines=rs.determines,
+        person_centered=[
+            (q.label, display_answer(q, assessment.answers.get(q.code)))
+            for g in rs.groups
+            if not g.rated
+            for q in (steps[g.code].questions if g.code in steps else ())
+            if assessment.answers.get(q.code) not in (None, "")
+        ],
+        changed_drivers=_changed_drivers(rs, recommendation, previous),
     )
     explanation.treatment = tracks[0]
     explanation.withdrawal = tracks[1] if len(tracks) > 1 else None
     return explanation
+
+
+def _changed_drivers(rs: RuleSet, recommendation: Recommendation, previous) -> list[str]:
+    """For a continued-service review under the same edition: the subdimensions that drive the
+    level now or drove it last time and whose code changed, as "1B Withdrawal: 1 -> 2"."""
+    if not rs.determines or previous is None or previous.rule_set.edition != rs.edition:
+        return []
+    reads = {
+        r.id: {a.dimension for c in r.when for a in _atoms(c) if isinstance(a, RatingIn)}
+        for r in rs.need_rules
+    }
+    earlier = previous.recommendations.first()
+    driving: set[str] = set()
+    for rec in (recommendation, earlier):
+        for r in rec.reasons if rec is not None else ():
+            if r["kind"] == "need" and r["deciding"]:
+                driving |= reads.get(r["rule"], set())
+    out = []
+    for d in rs.dimensions:
+        now, before = recommendation.ratings.get(d.code), previous.confirmed_ratings.get(d.code)
+        if d.code in driving and before is not None and now != before:
+            out.append(f"{d.code} {d.short_name or d.name}: {before} -> {now}")
+    return out
 
 
 def level_choices(rs: RuleSet, track: str, adolescent: bool) -> list[tuple[str, str]]:
@@ -213,6 +252,10 @@ def emergency_triggers(rs: RuleSet, ratings: dict, flags: dict, reasons, chosen=
     decision = evaluate(rs, ratings, {k: v for k, v in flags.items() if k in rs_flag_codes(rs)})
     fired_ids = {
         r.rule_id for r in decision.reasons if r.kind == "modifier" and r.asks in emergency
+    } | {  # need rules (4th edition) that add an emergency modifier beside their level
+        rule.id
+        for rule in rs.need_rules
+        if rule.modifier in emergency and rule.id in {r.rule_id for r in decision.reasons}
     }
     out: list[str] = []
 
@@ -220,7 +263,7 @@ def emergency_triggers(rs: RuleSet, ratings: dict, flags: dict, reasons, chosen=
         if text and text not in out:
             out.append(text)
 
-    for rule in rs.modifier_rules:
+    for rule in (*rs.modifier_rules, *rs.need_rules):
         if rule.id not in fired_ids:
             continue
         for atom in (a for c in rule.when for a in _atoms(c)):

@@ -256,9 +256,12 @@ def patient_timeline(*, patient) -> dict:
         .order_by("-assessment_date", "-id")
     )
     series = {"dates": [], "levels": [], "level_codes": [], "ratings": {}}
+    # The charts draw one edition, the newest assessment's: levels of the 3rd and 4th editions
+    # are different scales (the table below lists both, each marked).
+    edition = assessments[0].rule_set.edition if assessments else None
     for a in reversed(assessments):
         signed = [p for p in a.placements.all() if p.status == PlacementStatus.SIGNED]
-        if not signed:
+        if not signed or a.rule_set.edition != edition:
             continue
         p = signed[-1]
         rs = engine_rule_set(a.rule_set)
@@ -266,7 +269,8 @@ def patient_timeline(*, patient) -> dict:
         series["level_codes"].append(p.final_level)
         series["levels"].append(rs.level(p.final_level).rank)
         for code, rating in p.recommendation.ratings.items():
-            series["ratings"].setdefault(code, []).append(rating)
+            if isinstance(rating, int):  # a 0-4 risk rating; codes ("2A") are not a scale
+                series["ratings"].setdefault(code, []).append(rating)
     level_axis = []
     if assessments:
         rs = engine_rule_set(assessments[0].rule_set)
@@ -292,6 +296,8 @@ def patient_timeline(*, patient) -> dict:
         ],
         "series": series,
         "level_axis": level_axis,
+        "chart_edition": assessments[0].rule_set.edition_label if assessments else "",
+        "both_editions": len({a.rule_set.edition for a in assessments}) > 1,
     }
 
 

@@ -76,13 +76,16 @@ def _seed_rule_sets() -> None:
         apps, None
     )
     importlib.import_module("placement.migrations.0015_default_rule_set_4th").seed_4th(apps, None)
+    importlib.import_module("placement.migrations.0016_default_rule_set_4th_v2").seed_4th_v2(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)
 def _default_rule_set_after_flush(request):
     """Transactional tests flush every table afterwards, including the rows the data
     migrations seeded. Put the default rule sets (3rd edition: version 1 retired, 2 published;
-    4th edition: version 1 published) back."""
+    4th edition: version 1 retired, 2 published) back."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return

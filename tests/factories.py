@@ -134,6 +134,56 @@ def make_assessment(clinician, patient, *, answers=None, ratings=None, kind="ini
     return assessment
 
 
+# 4th edition: answers by subdimension (the catalog's own choices), giving 1B 2, 3A 2A, 4A B
+# and so 2.7 COE; Dimension 6 recorded.
+FOURTH_ANSWERS = {
+    "1B": {"q1b": "2"},
+    "3A": {"q3a": "2A"},
+    "4A": {"q4a": "B"},
+    "6": {"d6_preferences": "Wants to keep working days; prefers evening groups."},
+}
+
+
+def make_fourth_assessment(clinician, patient, *, answers=None, kind="initial"):
+    """A completed 4th-edition assessment (each dimension page saved through the services, the
+    suggested codes confirmed) with its recommendation computed. The patient's program must be
+    on the 4th edition."""
+    from intake.catalog import SUMMARY, wizard_steps
+    from intake.services import assessment_save_page, assessment_start, assessment_suggestions
+    from placement.loader import engine_rule_set
+    from placement.services.recommendations import recommendation_compute
+
+    answers = FOURTH_ANSWERS if answers is None else answers
+    assessment = assessment_start(
+        user=clinician, patient=patient, kind=kind, assessment_date=datetime.date.today()
+    )
+    rs = engine_rule_set(assessment.rule_set)
+    for page in wizard_steps(rs):
+        if page.code == SUMMARY:
+            continue
+        units = page.parts or (page,)
+        given = {}
+        for unit in units:
+            given.update(answers.get(unit.code, {}))
+        suggested, _, _ = assessment_suggestions(assessment=assessment, override=given)
+        assessment = assessment_save_page(
+            user=clinician,
+            assessment_id=assessment.pk,
+            version=assessment.version,
+            page=page.code,
+            parts=[
+                {
+                    "step": unit.code,
+                    "answers": answers.get(unit.code, {}),
+                    "rating": suggested.get(unit.code) if unit.dimension else None,
+                }
+                for unit in units
+            ],
+        )
+    recommendation_compute(assessment=assessment, user=clinician)
+    return assessment
+
+
 def make_submitted(clinician, patient, *, decision=None, **kwargs):
     from placement.services.recommendations import placement_submit
 

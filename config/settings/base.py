@@ -284,6 +284,11 @@ STEPWISE_SWEEP_AFTER_S = env.int("STEPWISE_SWEEP_AFTER_S", default=180)
 WHITENOISE_USE_FINDERS = not (BASE_DIR / "staticfiles").exists()
 # The rule set used when none is named (commands, new assessments of this edition).
 STEPWISE_DEFAULT_RULE_SET = env("STEPWISE_DEFAULT_RULE_SET", default="asam3-default")
+# The rule set each edition's new assessments use (a program chooses its edition).
+STEPWISE_RULE_SETS = {
+    "3": STEPWISE_DEFAULT_RULE_SET,
+    "4": env("STEPWISE_RULE_SET_4TH", default="asam4-default"),
+}
 
 # The rule-set admin page posts every rule row at once (~1,500 fields for the default set).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -35,6 +35,12 @@ KINDS_PLACEMENT = [
     ("at_least", "At least N dimensions are rated K or more"),
 ]
 KINDS_ANSWER = [("answer", "An intake answer")]
+# A version that determines its level from needs (4th edition): conditions on the needs and
+# on the level determined so far.
+KINDS_NEED = [
+    ("need", "Some need is one of these levels, base levels or variants"),
+    ("result", "The level determined so far is one of these"),
+]
 
 
 class Catalogs:
@@ -58,6 +64,18 @@ class Catalogs:
         self.modifiers = [(m.code, f"{m.code} {m.name}") for m in rs.modifiers]
         self.questions = [(q.code, q.label or q.code) for q in rs.questions]
         self.question = {q.code: q for q in rs.questions}
+        self.determines = rs.determines
+        self.all_levels = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels]
+        primary = rs.levels_of(rs.primary_track)
+        self.primary_levels = [(lv.code, f"{lv.code} {lv.name}") for lv in primary]
+        bases: dict[str, None] = {}
+        variants: dict[str, None] = {}
+        for lv in rs.levels:
+            bases.setdefault(lv.base, None)
+            if lv.variant:
+                variants.setdefault(lv.variant, None)
+        self.bases = [(b, b) for b in bases]
+        self.variants = [(v, v) for v in variants]
 
     def level_track(self, code: str) -> str | None:
         for lv in self.rs.levels:
@@ -105,6 +123,17 @@ class RuleForm(forms.Form):
             )
         if kind == "flag":
             self.fields["flag"] = forms.ChoiceField(label="Sets the flag", choices=c.flags)
+        if kind == "need":
+            self.fields["level"] = forms.ChoiceField(
+                label="Needs at least this level",
+                choices=[("", "No level (a modifier only)"), *c.all_levels],
+                required=False,
+            )
+            self.fields["modifier"] = forms.ChoiceField(
+                label="Adds", choices=[("", "No modifier"), *c.modifiers], required=False
+            )
+        if kind == "determination":
+            self.fields["level"] = forms.ChoiceField(label="The level is", choices=c.primary_levels)
 
     def clean_rule_id(self):
         rule_id = self.cleaned_data["rule_id"].strip()
@@ -120,8 +149,12 @@ class RuleForm(forms.Form):
         track = cleaned.get("track")
         for name in ("level", "from_level"):
             code = cleaned.get(name)
+            if self.kind in ("need", "determination"):
+                break
             if code and code != ANY_LEVEL and track and c.level_track(code) != track:
                 self.add_error(name, f"Level {code} is not on the {track} track.")
+        if self.kind == "need" and not cleaned.get("level") and not cleaned.get("modifier"):
+            self.add_error("level", "A need asks for a level, a modifier, or both.")
         if self.kind == "rating":
             dim, rating = cleaned.get("dimension"), cleaned.get("rating")
             if dim and rating is not None and _code(rating, c.scales[dim]) is None:
@@ -176,12 +209,27 @@ class ConditionForm(forms.Form):
         help_text="A number; several values separated by commas for 'is one of'; low-high "
         "for 'is between'. Choices can be written as their value or their label.",
     )
+    need_levels = forms.MultipleChoiceField(
+        label="Levels", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    need_bases = forms.MultipleChoiceField(
+        label="or base levels (any variant)", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    need_variants = forms.MultipleChoiceField(
+        label="or variants", required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, catalogs: Catalogs, answers_only: bool, **kwargs):
         super().__init__(*args, **kwargs)
         c = self.catalogs = catalogs
         self.answers_only = answers_only
-        self.fields["kind"].choices = KINDS_ANSWER if answers_only else KINDS_PLACEMENT
+        kinds = KINDS_ANSWER if answers_only else KINDS_PLACEMENT
+        if c.determines and not answers_only:
+            kinds = [*kinds, *KINDS_NEED]
+        self.fields["kind"].choices = kinds
+        self.fields["need_levels"].choices = c.all_levels
+        self.fields["need_bases"].choices = c.bases
+        self.fields["need_variants"].choices = c.variants
         blank = [("", "Choose...")]
         self.fields["dimension"].choices = blank + c.dimensions
         self.fields["low"].choices = blank + c.ratings
@@ -226,6 +274,27 @@ class ConditionForm(forms.Form):
                 {"high": f"The range {low}-{high} is inverted: the low end is above the high end."}
             )
         return {"rating": dim, "from": low, "to": high}
+
+    def _build_need(self, cleaned) -> dict:
+        spec = {
+            "levels": list(cleaned.get("need_levels") or []),
+            "bases": list(cleaned.get("need_bases") or []),
+            "variants": list(cleaned.get("need_variants") or []),
+        }
+        spec = {k: v for k, v in spec.items() if v}
+        if not spec:
+            raise ValidationError({"need_levels": "Tick at least one level, base or variant."})
+        return {"need": spec}
+
+    def _build_result(self, cleaned) -> dict:
+        spec = {
+            "levels": list(cleaned.get("need_levels") or []),
+            "bases": list(cleaned.get("need_bases") or []),
+        }
+        spec = {k: v for k, v in spec.items() if v}
+        if not spec:
+            raise ValidationError({"need_levels": "Tick at least one level or base level."})
+        return {"result": spec}
 
     def _build_flag(self, cleaned) -> dict:
         self._need(cleaned, "flag")
@@ -377,6 +446,15 @@ def condition_initial(when: list) -> list[dict]:
 
 
 def _initial(cond: dict) -> dict:
+    if "need" in cond or "result" in cond:
+        kind = "need" if "need" in cond else "result"
+        spec = cond[kind]
+        return {
+            "kind": kind,
+            "need_levels": spec.get("levels", []),
+            "need_bases": spec.get("bases", []),
+            "need_variants": spec.get("variants", []),
+        }
     if "rating" in cond:
         return {
             "kind": "rating",

@@ -71,6 +71,8 @@ def impact_for_user(*, user, old: RuleSet, new: RuleSet) -> dict:
 TABLES = [
     ("placement", "treatment", "Treatment level"),
     ("placement", "withdrawal", "Withdrawal management"),
+    ("need", None, "Needs: each code asks for a minimum level"),
+    ("determination", None, "Determination: tried in this order, the first that holds decides"),
     ("substitution", None, "Substitutions (run in this order, after the levels)"),
     ("modifier", None, "Modifiers"),
     ("rating", None, "Rating rules: answers suggest a rating"),
@@ -120,10 +122,17 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
             needle in row[k].lower() for k in ("id", "text", "sentence", "note")
         )
 
+    determines = any(r["kind"] == "need" for r in rows)
     tables = []
     for kind, track, title in TABLES:
         members = [r for r in rows if r["kind"] == kind and (track is None or r["track"] == track)]
         if track is None and kind == "placement":
+            continue
+        # A version decides either by placement rules per track or from needs, top down:
+        # it shows the tables of its own way.
+        if (kind == "placement" and determines) or (
+            kind in ("need", "determination") and not determines
+        ):
             continue
         tables.append(
             {
@@ -152,8 +161,10 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
 
 def _engine_rule(item: dict, when: tuple):
     from placement.rules.model import (
+        DeterminationRule,
         FlagRule,
         ModifierRule,
+        NeedRule,
         PlacementRule,
         RatingRule,
         Substitution,
@@ -176,6 +187,10 @@ def _engine_rule(item: dict, when: tuple):
         return RatingRule(dimension=item["dimension"], rating=item["rating"], **common)
     if kind == "flag":
         return FlagRule(flag=item["flag"], **common)
+    if kind == "need":
+        return NeedRule(level=item.get("level", ""), modifier=item.get("modifier", ""), **common)
+    if kind == "determination":
+        return DeterminationRule(level=str(item["level"]), **common)
     return None
 
 

@@ -54,7 +54,7 @@ DEFAULTS_NOTE = (
     "structure, in our own words. Review every rule against your program's licensed copy of "
     "The ASAM Criteria and your state's rules before publishing it for clinical use."
 )
-KINDS = ("placement", "substitution", "modifier", "rating", "flag")
+KINDS = ("placement", "substitution", "modifier", "rating", "flag", "need", "determination")
 
 
 def changes(request, name: str, version: int):
@@ -95,7 +95,10 @@ def _catalogs(rule_set: RuleSet) -> f.Catalogs:
 
     data = rule_set_to_data(rule_set)
     data = {**data, "rules": []}  # the catalogs stand even when a rule is broken
-    return f.Catalogs(serialize.from_data(data, version=rule_set.version))
+    catalogs = f.Catalogs(serialize.from_data(data, version=rule_set.version))
+    # Whether the version decides from needs is a fact of its rules, read without them.
+    catalogs.determines = rule_set.rules.filter(kind="need").exists()
+    return catalogs
 
 
 def _version_url(rule_set: RuleSet, anchor: str = "") -> str:

@@ -50,7 +50,8 @@ class Recommendation(models.Model):
         raise ImmutableRecordError("A recommendation is never deleted.")
 
     def get_additional_data(self) -> dict:
-        return {"patient_id": self.assessment.patient_id}
+        # The edition goes into the audit entry (and so into the log and its CSV export).
+        return {"patient_id": self.assessment.patient_id, "edition": self.rule_set.edition}
 
     @property
     def emergency(self) -> bool:
@@ -194,7 +195,8 @@ class Placement(models.Model):
         raise ImmutableRecordError("Placements are never deleted.")
 
     def get_additional_data(self) -> dict:
-        return {"patient_id": self.assessment.patient_id}
+        edition = self.recommendation.rule_set.edition if self.recommendation_id else ""
+        return {"patient_id": self.assessment.patient_id, "edition": edition}
 
     @property
     def label(self) -> str:

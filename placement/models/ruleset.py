@@ -98,6 +98,12 @@ class RuleSet(models.Model):
         return f"{self.name}@{self.version}"
 
     @property
+    def edition_label(self) -> str:
+        """ "ASAM Criteria, 4th edition" - shown wherever a placement is."""
+        names = {"3": "3rd edition", "4": "4th edition"}
+        return f"ASAM Criteria, {names.get(self.edition, f'edition {self.edition}')}"
+
+    @property
     def plain_label(self) -> str:
         """How clinicians read it: "asam3-default, version 2"."""
         return f"{self.name}, version {self.version}"

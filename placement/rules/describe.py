@@ -12,12 +12,16 @@ from .model import (
     AnyOf,
     AtLeast,
     Condition,
+    DeterminationRule,
     FlagIs,
     FlagRule,
     ModifierRule,
+    NeedIs,
+    NeedRule,
     PlacementRule,
     RatingIn,
     RatingRule,
+    ResultIs,
     RuleSet,
     Substitution,
 )
@@ -104,6 +108,18 @@ def describe_condition(cond: Condition, rs: RuleSet | None = None) -> str:
         return f"at least {cond.count} of {', '.join(cond.dimensions)} rated {cond.minimum} or more"
     if isinstance(cond, AnswerIs):
         return _answer(cond, rs)
+    if isinstance(cond, NeedIs):
+        parts = []
+        if cond.levels:
+            parts.append(" or ".join(cond.levels))
+        if cond.bases:
+            parts.append("at " + " or ".join(cond.bases) + " (any variant)")
+        if cond.variants:
+            parts.append(" or ".join(cond.variants))
+        return "a need " + " or ".join(parts) if parts else "a need"
+    if isinstance(cond, ResultIs):
+        shown = [*cond.levels, *(f"{b} (any variant)" for b in cond.bases)]
+        return "the level so far is " + ", ".join(shown)
     return "?"
 
 
@@ -126,6 +142,13 @@ def rule_outcome(rule, rs: RuleSet | None = None) -> str:
         return f"suggests {rule.dimension} at least {rule.rating}"
     if isinstance(rule, FlagRule):
         return f"sets {_flag(rule.flag)}"
+    if isinstance(rule, NeedRule):
+        parts = [f"needs at least {rule.level}"] if rule.level else []
+        if rule.modifier:
+            parts.append(f"adds {rule.modifier}")
+        return " and ".join(parts)
+    if isinstance(rule, DeterminationRule):
+        return f"the level is {rule.level} (and the determination stops)"
     return "?"
 
 

@@ -79,23 +79,29 @@
 })();
 
 /* Wizard: when the live suggestion changes, move the rating to it - unless the clinician has
- * chosen a rating themselves on this page (or earlier, against the suggestion). */
+ * chosen a rating themselves (on this page, or earlier against the suggestion). A page may rate
+ * several subdimensions: each rating part follows its own suggestion. */
 (function () {
   "use strict";
   document.addEventListener("change", function (evt) {
-    if (evt.target.name === "rating" && evt.target.form) {
-      evt.target.form.dataset.ratingTouched = "1";
-      var follows = document.getElementById("rating-follows");
-      if (follows) { follows.value = "0"; }
-    }
+    var part = evt.target.closest && evt.target.closest("[data-rating-part]");
+    if (!part || evt.target.type !== "radio") { return; }
+    part.dataset.ratingTouched = "1";
+    var follows = part.querySelector("[data-rating-follows]");
+    if (follows) { follows.value = "0"; }
   });
   document.body.addEventListener("htmx:afterSwap", function (evt) {
-    if (evt.target.id !== "suggestion") { return; }
+    var code = evt.target.dataset && evt.target.dataset.suggestionFor;
+    if (!code) { return; }
     var el = evt.target.querySelector("[data-suggested-rating]");
-    var form = document.getElementById("step-form");
-    if (!el || !form || form.dataset.ratingTouched) { return; }
-    var radios = form.querySelectorAll("input[name=rating]");
-    radios.forEach(function (radio) { radio.checked = radio.value === el.dataset.suggestedRating; });
+    var part = null;
+    document.querySelectorAll("[data-rating-part]").forEach(function (p) {
+      if (p.dataset.ratingPart === code) { part = p; }
+    });
+    if (!el || !part || part.dataset.ratingTouched) { return; }
+    part.querySelectorAll("input[type=radio]").forEach(function (radio) {
+      radio.checked = radio.value === el.dataset.suggestedRating;
+    });
   });
 })();
 
@@ -111,7 +117,7 @@ document.addEventListener("click", function (evt) {
     document.querySelectorAll("[data-condition]").forEach(function (box) {
       var kind = box.querySelector("select[name$='-kind']");
       box.querySelectorAll("[data-kind]").forEach(function (group) {
-        group.hidden = !!kind && group.dataset.kind !== kind.value;
+        group.hidden = !!kind && group.dataset.kind.split(" ").indexOf(kind.value) < 0;
       });
     });
   };

@@ -17,7 +17,9 @@
   var datasets = Object.keys(series.ratings).map(function (code, i) {
     return { label: code, data: series.ratings[code], borderColor: colours[i % colours.length] };
   });
-  new window.Chart(document.getElementById("ratings-chart"), {
+  var ratingsChart = document.getElementById("ratings-chart");
+  if (!ratingsChart) { return; }  // 4th edition: codes, not a 0-4 scale, so no ratings chart
+  new window.Chart(ratingsChart, {
     type: "line",
     data: { labels: series.dates, datasets: datasets },
     options: { animation: false, scales: { y: { min: 0, max: 4, ticks: { stepSize: 1 } } } }

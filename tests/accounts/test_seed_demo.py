@@ -17,9 +17,10 @@ def counts():
     )
 
 
-def test_seed_demo_creates_two_programs_with_every_role_and_patients():
+def test_seed_demo_creates_programs_on_both_editions_with_every_role_and_patients():
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    assert Program.objects.count() == 2
+    assert Program.objects.count() == 3
+    assert set(Program.objects.values_list("edition", flat=True)) == {"3", "4"}
     for program in Program.objects.all():
         roles = set(Membership.objects.filter(program=program).values_list("role", flat=True))
         assert roles == {"clinician", "supervisor", "rule_admin"}

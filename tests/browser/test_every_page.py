@@ -33,7 +33,26 @@ def _records():
     review_approve(placement_id=signed.pk, user=supervisor)
     published = RuleSet.objects.get(name="asam3-default", status="published")
     rule_set_clone(rule_set=published, user=users.get(username="ruleadmin"))
-    return {"draft": draft, "claimed": claimed, "signed": signed, "published": published}
+    # The 4th edition (Lakeside): a finished draft, and a placement submitted for review.
+    from placement.services.recommendations import placement_submit
+    from tests.factories import make_fourth_assessment
+
+    clinician4 = users.get(username="clinician4")
+    quinn = Patient.objects.get(mrn="L-3001")
+    fourth = make_fourth_assessment(clinician4, quinn)
+    submitted4 = make_fourth_assessment(clinician4, quinn, kind="continued_stay")
+    level = submitted4.recommendations.first().level
+    fourth_placement = placement_submit(
+        assessment=submitted4, user=clinician4, decision={"provided_level": level}
+    )
+    return {
+        "draft": draft,
+        "claimed": claimed,
+        "signed": signed,
+        "published": published,
+        "fourth": fourth,
+        "fourth_placement": fourth_placement,
+    }
 
 
 def _pages(r) -> dict[str, list[str]]:
@@ -79,6 +98,24 @@ def _pages(r) -> dict[str, list[str]]:
             f"{draft_v}publish/",
             f"/rules/{name}/compare/?a={v}&b={v + 1}",
             "/rules/import/",
+        ],
+        "clinician4": [
+            f"/patients/{r['fourth'].patient_id}/",
+            f"/assessments/{r['fourth'].pk}/steps/substances/",
+            f"/assessments/{r['fourth'].pk}/steps/1/",
+            f"/assessments/{r['fourth'].pk}/steps/3/",
+            f"/assessments/{r['fourth'].pk}/steps/6/",
+            f"/assessments/{r['fourth'].pk}/steps/summary/",
+            f"/assessments/{r['fourth'].pk}/recommendation/",
+            f"/assessments/{r['fourth'].pk}/handout/",
+            f"/assessments/{r['fourth_placement'].assessment_id}/",
+        ],
+        "supervisor4": ["/review/", f"/review/{r['fourth_placement'].pk}/"],
+        "ruleadmin4": [
+            "/rules/",
+            "/rules/asam4-default/2/",
+            "/rules/asam4-default/2/catalog/",
+            "/rules/asam4-default/2/rules/D-3-35/",
         ],
         "admin": ["/", "/audit/"],
     }

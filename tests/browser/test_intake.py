@@ -67,7 +67,7 @@ def test_initial_assessment_for_a_moderate_case_end_to_end(page, live_server):
     page.get_by_role("button", name="Save and continue").click()
     # 8. Summary
     expect(page.get_by_role("heading", level=1)).to_contain_text("Summary")
-    page.get_by_label("I have reviewed the six ratings above and confirm them together.").check()
+    page.get_by_label("I have reviewed the ratings above and confirm them together.").check()
     page.get_by_role("button", name="See the recommendation").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Recommendation")

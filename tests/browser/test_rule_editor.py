@@ -21,7 +21,7 @@ def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
     page.get_by_role("link", name="Rule sets").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rule sets")
     assert_accessible(page, "rule sets")
-    page.get_by_role("button", name="Clone into a draft (version 2)").click()
+    page.get_by_role("button", name="Clone into a draft (asam3-default version 2)").click()
     expect(page.get_by_text("Created draft asam3-default@3 from asam3-default@2.")).to_be_visible()
     assert_accessible(page, "version page")
 
@@ -102,7 +102,7 @@ def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
 def test_catalog_pages_are_accessible_and_save_in_words(page, live_server):
     seed()
     sign_in(page, live_server, "ruleadmin", next_path="/rules/")
-    page.get_by_role("button", name="Clone into a draft (version 2)").click()
+    page.get_by_role("button", name="Clone into a draft (asam3-default version 2)").click()
     page.get_by_role("link", name="Levels, dimensions, questions").click()
     assert_accessible(page, "catalogs")
     page.get_by_role("link", name="Edit level 2.1").click()

@@ -120,7 +120,11 @@ def test_entries_read_in_words_with_one_named_time_zone(client, superuser, clini
     page = client.get(reverse("audit:log"))
     html = page.content.decode()
     whats = {r["what"] for r in page.context["rows"]}
-    assert {"Recommendation created", "Placement signed", "Placement claimed for review"} <= whats
+    assert {
+        "Recommendation created (3rd edition)",
+        "Placement signed (3rd edition)",
+        "Placement claimed for review (3rd edition)",
+    } <= whats
     assert "Signed in" in whats
     assert "None" not in " ".join(whats)
     assert "Times are in America/New_York" in html
@@ -215,7 +219,9 @@ def test_change_details_show_local_times_never_utc(client, superuser, clinician_
     review_claim(placement_id=placement.pk, user=supervisor)
     client.force_login(superuser)
     page = client.get(reverse("audit:log"), {"action": "update"})
-    claimed = next(r for r in page.context["rows"] if r["what"] == "Placement claimed for review")
+    claimed = next(
+        r for r in page.context["rows"] if r["what"] == "Placement claimed for review (3rd edition)"
+    )
     placement.refresh_from_db()
     local = timezone.localtime(placement.claimed_at).strftime("%Y-%m-%d %H:%M")
     assert f"claimed at: (empty) → {local}" in claimed["changes"]

@@ -19,11 +19,15 @@ DEMO_PASSWORD = "stepwise-demo-2026"  # noqa: S105 - printed for local demo use 
 PROGRAMS = [
     ("riverside", "Riverside Outpatient Services"),
     ("hillcrest", "Hillcrest Residential Program"),
+    ("lakeside", "Lakeside Recovery Center"),
 ]
+# Programs on the ASAM Criteria 4th edition (the others stay on the 3rd).
+FOURTH_EDITION = {"lakeside"}
 # Fictional contact details printed on handouts (555-01xx numbers are reserved for fiction).
 CONTACTS = {
     "riverside": ("555-0142", "12 River Road\nSpringfield"),
     "hillcrest": ("555-0187", "400 Hill Street\nSpringfield"),
+    "lakeside": ("555-0163", "7 Shore Lane\nSpringfield"),
 }
 
 # A few finished assessments, so that the demo has history (and the release notes of a rule-set
@@ -72,6 +76,9 @@ USERS = [
     ("clinician2", "Chris", "Clinician", "hillcrest", Role.CLINICIAN),
     ("supervisor2", "Sasha", "Supervisor", "hillcrest", Role.SUPERVISOR),
     ("ruleadmin2", "Rowan", "Rules", "hillcrest", Role.RULE_ADMIN),
+    ("clinician4", "Lee", "Clinician", "lakeside", Role.CLINICIAN),
+    ("supervisor4", "Lou", "Supervisor", "lakeside", Role.SUPERVISOR),
+    ("ruleadmin4", "Robin", "Rules", "lakeside", Role.RULE_ADMIN),
 ]
 
 # Fictional people. program code, MRN, given, family, birth date, sex
@@ -81,6 +88,7 @@ PATIENTS = [
     ("riverside", "R-1003", "Taylor", "Testcase", datetime.date(2010, 1, 5), "female"),
     ("hillcrest", "H-2001", "Morgan", "Placeholder", datetime.date(1979, 11, 2), "male"),
     ("hillcrest", "H-2002", "Riley", "Demo", datetime.date(2001, 6, 18), "unknown"),
+    ("lakeside", "L-3001", "Quinn", "Sample", datetime.date(1990, 7, 14), "female"),
 ]
 
 
@@ -146,7 +154,13 @@ class Command(BaseCommand):
         for code, name in PROGRAMS:
             phone, address = CONTACTS[code]
             programs[code], new = Program.objects.get_or_create(
-                code=code, defaults={"name": name, "phone": phone, "address": address}
+                code=code,
+                defaults={
+                    "name": name,
+                    "phone": phone,
+                    "address": address,
+                    "edition": "4" if code in FOURTH_EDITION else "3",
+                },
             )
             created += new
         for username, first, last, code, role in USERS:
