@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from . import editions
 from .roles import Role
 
 
@@ -26,7 +27,7 @@ class Program(models.Model):
     edition = models.CharField(
         "ASAM Criteria edition for new assessments",
         max_length=2,
-        choices=[("3", "3rd edition (2013)"), ("4", "4th edition (2023)")],
+        choices=editions.CHOICES,
         default="3",
         help_text="New assessments use the published rules of this edition; assessments already "
         "started keep theirs.",

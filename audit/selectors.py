@@ -14,6 +14,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from accounts.editions import NAMES as EDITIONS
+from accounts.editions import edition_name
+
 from .models import PatientLink, patient_ids_of
 
 ACTIONS = {
@@ -142,7 +145,8 @@ def describe_entry(e: LogEntry) -> str:
             return f"Viewed the {name.lower()} in administration"
         where = f" ({page})" if page else ""
         return f"Viewed the {name.lower()}{where}"
-    edition = {"3": " (3rd edition)", "4": " (4th edition)"}.get(str(data.get("edition", "")), "")
+    edition = str(data.get("edition", ""))
+    edition = f" ({edition_name(edition)})" if edition in EDITIONS else ""
     if e.action == LogEntry.Action.CREATE:
         return f"{name} created{edition}"
     if e.action == LogEntry.Action.DELETE:

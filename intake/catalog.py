@@ -4,6 +4,7 @@ the rule set's edition, not hard-coded in forms)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 
 from placement.rules.model import Dimension, Question, RuleSet
 
@@ -32,23 +33,14 @@ def wizard_steps(rs: RuleSet) -> list[Step]:
 
     steps = [Step(SUBSTANCES, "Substances and diagnosis", None, questions(SUBSTANCES))]
     groups = {g.code: g for g in rs.groups}
-    pages: dict[str, list[Step]] = {}
-    for d in rs.dimensions:
-        group = groups.get(d.group)
-        if group is None:
-            steps.append(Step(d.code, f"{d.code}: {d.name}", d, questions(d.code)))
+    for code, dims in groupby(rs.dimensions, key=lambda d: d.group):
+        units = [Step(d.code, f"{d.code}: {d.name}", d, questions(d.code)) for d in dims]
+        if code not in groups:  # rated on a page of its own (3rd edition)
+            steps.extend(units)
             continue
         # 4th edition: one page per dimension, its subdimensions rated together on it.
-        if group.code not in pages:
-            pages[group.code] = []
-            steps.append(group.code)
-        pages[group.code].append(Step(d.code, f"{d.code}: {d.name}", d, questions(d.code)))
-    steps = [
-        Step(s, f"Dimension {s}: {groups[s].name}", None, questions(s), tuple(pages[s]))
-        if isinstance(s, str)
-        else s
-        for s in steps
-    ]
+        title = f"Dimension {code}: {groups[code].name}"
+        steps.append(Step(code, title, None, questions(code), tuple(units)))
     for g in rs.groups:
         if not g.rated:  # recorded, not rated (4th edition's Dimension 6)
             steps.append(Step(g.code, f"Dimension {g.code}: {g.name}", None, questions(g.code)))

@@ -131,7 +131,6 @@ def previous_step(assessment: Assessment, step: str) -> str:
     return codes[max(codes.index(step) - 1, 0)]
 
 
-@transaction.atomic
 def assessment_save_step(
     *,
     user,
@@ -197,19 +196,14 @@ def assessment_save_page(
         # (submitted and signed work keeps the version it was made with).
         assessment.moved_from_label = assessment.rule_set.label
         assessment.rule_set = newer
-    answers = {}
+    merged, notes = dict(assessment.answers), dict(assessment.notes)
     for part in parts:
-        answers.update(part["answers"])
-    merged = {**assessment.answers, **answers}
+        merged.update(part["answers"])
+        notes[part["step"]] = part.get("notes", "")
     assessment.answers = {k: v for k, v in merged.items() if v is not None}
+    assessment.notes = {k: v for k, v in notes.items() if v.strip()}
     if substances is not None:
         assessment.substances = substances
-    for part in parts:
-        step, notes = part["step"], part.get("notes", "")
-        if notes.strip():
-            assessment.notes = {**assessment.notes, step: notes}
-        else:
-            assessment.notes = {k: v for k, v in assessment.notes.items() if k != step}
     suggested, _, _ = assessment_suggestions(assessment=assessment)
     assessment.suggested_ratings = suggested
     for part in parts:

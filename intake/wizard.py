@@ -299,7 +299,6 @@ def _render_step(request, assessment, rs, page, forms, substances, status=200):
             "step_number": codes.index(page.code) + 1,
             "step_count": len(codes),
             "errors": any(form.errors for _, form in forms),
-            "version": forms[0][1]["version"],
             "substances": substances,
             "emergency": live["emergency"],
             "profile": _profile(assessment, rs),

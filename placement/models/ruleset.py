@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from accounts.editions import edition_name
+
 
 class RuleSetStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -100,8 +102,7 @@ class RuleSet(models.Model):
     @property
     def edition_label(self) -> str:
         """ "ASAM Criteria, 4th edition" - shown wherever a placement is."""
-        names = {"3": "3rd edition", "4": "4th edition"}
-        return f"ASAM Criteria, {names.get(self.edition, f'edition {self.edition}')}"
+        return f"ASAM Criteria, {edition_name(self.edition)}"
 
     @property
     def plain_label(self) -> str:
