@@ -1,4 +1,5 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 
@@ -16,3 +17,29 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].validators.append(MaxLengthValidator(limit))
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+
+class GuardedPasswordChangeForm(PasswordChangeForm):
+    """Changing one's password: a wrong current password counts toward the sign-in lockout
+    (``accounts.reauth``), so a signed-in session cannot be used to guess it; when that locks
+    the account, the session is signed out (``locked`` is then set)."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        self.locked = False
+
+    def clean_old_password(self):
+        from .reauth import ReauthLocked, password_reconfirm
+
+        old = self.cleaned_data["old_password"]
+        try:
+            ok = password_reconfirm(request=self.request, user=self.user, password=old)
+        except ReauthLocked as exc:
+            self.locked = True
+            raise ValidationError(str(exc), code="locked") from None
+        if not ok:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old

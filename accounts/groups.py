@@ -35,18 +35,20 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
 
 
 # Not a per-program role: a superuser adds a person to this group to let their impact previews
-# read every program's assessments (de-identified, and audited).
+# read every program's assessments (de-identified, and audited) and to publish rule sets that
+# programs other than their own use.
 NETWORK_GROUP = "Network rule administrators"
 NETWORK_PERMISSIONS = {
     "placement": {
         **dict.fromkeys(RULE_TABLE_MODELS, ("add", "change", "delete", "view")),
+        "ruleset": ("add", "change", "delete", "view", "publish_network_rules"),
         "impactjob": ("impact_all_programs",),
     }
 }
 
 
 def _codenames(model: str, actions) -> list[str]:
-    return [a if a.startswith("impact_") else f"{a}_{model}" for a in actions]
+    return [a if a.startswith(("impact_", "publish_")) else f"{a}_{model}" for a in actions]
 
 
 def sync_role_groups(**kwargs) -> None:

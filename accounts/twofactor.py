@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -62,6 +63,16 @@ def has_second_factor(user) -> bool:
     return user_has_device(user, confirmed=True)
 
 
+def session_complete(user) -> bool:
+    """Signed in with everything this user's sign-in asks for: the second factor entered
+    when they have one or must use one."""
+    if not user.is_authenticated:
+        return False
+    if user.is_verified():
+        return True
+    return not has_second_factor(user) and not two_factor_required(user)
+
+
 class TwoFactorMiddleware:
     """After the password: a user with a device must enter a code; a user who must use two
     factors and has no device is sent to set one up. Until then only sign-out works."""
@@ -82,6 +93,63 @@ class TwoFactorMiddleware:
             if two_factor_required(user):
                 return redirect(f"{reverse('2fa_setup')}?next={request.path}")
         return self.get_response(request)
+
+
+def _totp_verify_once(device: TOTPDevice, code: str) -> bool:
+    """django-otp's TOTP check, with the used time step recorded by a conditional update: of
+    several sessions sending the same code at once, exactly one succeeds (django-otp reads
+    ``last_t``, then saves the whole row, so all of them could)."""
+    from django_otp.oath import TOTP
+
+    try:
+        token = int(code)
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if not totp.verify(token, device.tolerance, device.last_t + 1):
+        return False
+    now = timezone.now()
+    used = TOTPDevice.objects.filter(pk=device.pk, last_t__lt=totp.t()).update(
+        last_t=totp.t(),
+        drift=totp.drift,
+        throttling_failure_count=0,
+        throttling_failure_timestamp=None,
+        last_used_at=now,
+    )
+    if used:
+        device.last_t, device.drift, device.last_used_at = totp.t(), totp.drift, now
+    return bool(used)
+
+
+def _recovery_verify_once(device: StaticDevice, code: str) -> bool:
+    """A recovery code is used up by deleting it: only the request whose delete removed the
+    row succeeds."""
+    deleted, _ = StaticToken.objects.filter(device=device, token=code).delete()
+    if deleted:
+        StaticDevice.objects.filter(pk=device.pk).update(
+            throttling_failure_count=0,
+            throttling_failure_timestamp=None,
+            last_used_at=timezone.now(),
+        )
+    return bool(deleted)
+
+
+def verify_once(device, code: str) -> bool:
+    """True when ``code`` is right for ``device`` now and was not used before; a wrong code
+    counts toward the device's throttle."""
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        return False
+    if isinstance(device, TOTPDevice):
+        ok = _totp_verify_once(device, code)
+    elif isinstance(device, StaticDevice):
+        ok = _recovery_verify_once(device, code)
+    else:
+        ok = device.verify_token(code)
+    if not ok:
+        device.throttle_increment(commit=True)
+    return ok
 
 
 class CodeForm(forms.Form):
@@ -107,7 +175,7 @@ class CodeForm(forms.Form):
                     continue
                 allowed, _ = device.verify_is_allowed()
                 throttled = throttled or not allowed
-                if device.verify_token(code):
+                if verify_once(device, code):
                     self.device = device
                     return code
         if throttled:

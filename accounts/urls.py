@@ -10,11 +10,7 @@ urlpatterns = [
     path("2fa/verify/", twofactor.verify, name="2fa_verify"),
     path("2fa/setup/", twofactor.setup, name="2fa_setup"),
     path("security/", twofactor.security, name="account_security"),
-    path(
-        "password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
-        name="password_change",
-    ),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/done/",
         auth_views.PasswordChangeDoneView.as_view(

@@ -18,6 +18,12 @@ class AuditExport(models.Model):
         RUNNING = "running", "Writing"
         DONE = "done", "Ready"
         FAILED = "failed", "Failed"
+        EXPIRED = "expired", "Deleted after the retention period"
+
+    # A run is tried this many times (a worker killed, a connection cut) before the export is
+    # marked failed; a run that wrote nothing for STALE_S seconds is taken to have stopped.
+    MAX_ATTEMPTS = 3
+    STALE_S = 300
 
     exported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -31,6 +37,11 @@ class AuditExport(models.Model):
     sha256 = models.CharField(max_length=64, blank=True)
     error = models.CharField(max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # When the export was last sent to a worker or last wrote a batch: the sweeper sends it
+    # again when this is old (a broker that was down, a worker that died mid-way).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Audit export {self.pk} by user {self.exported_by_id}"

@@ -8,10 +8,15 @@ import csv
 import hashlib
 import io
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
+
+from config import tasks
 
 from .models import AuditExport
 from .selectors import (
@@ -38,21 +43,21 @@ HEADER = [
 
 
 def audit_export_start(*, user, filters: AuditFilters) -> AuditExport:
-    from .tasks import audit_export_task
-
     with transaction.atomic():
         export = AuditExport.objects.create(
-            exported_by=user, filters=filters.as_dict(), status=AuditExport.Status.PENDING
+            exported_by=user,
+            filters=filters.as_dict(),
+            status=AuditExport.Status.PENDING,
+            heartbeat_at=timezone.now(),
         )
-        transaction.on_commit(lambda: _enqueue(audit_export_task, export.pk), robust=True)
+        transaction.on_commit(lambda: _enqueue(export.pk), robust=True)
     return export
 
 
-def _enqueue(task, export_id: int) -> None:
-    try:
-        task.delay(export_id)
-    except Exception as exc:  # the broker is down: the export page offers to try again
-        log.warning("could not enqueue audit export %s: %s", export_id, type(exc).__name__)
+def _enqueue(export_id: int) -> bool:
+    """Send the export to a worker; False when the broker cannot be reached (the sweeper
+    sends it again)."""
+    return tasks.enqueue("audit.export", export_id)
 
 
 def _filters(data: dict) -> AuditFilters:
@@ -73,9 +78,22 @@ def _filters(data: dict) -> AuditFilters:
 def audit_export_run(*, export_id: int) -> None:
     """Write the export. Idempotent: a finished export is left alone; an interrupted one
     starts again from the beginning."""
-    claimed = AuditExport.objects.filter(
-        pk=export_id, status__in=[AuditExport.Status.PENDING, AuditExport.Status.RUNNING]
-    ).update(status=AuditExport.Status.RUNNING, rows=0)
+    now = timezone.now()
+    stale = now - timedelta(seconds=AuditExport.STALE_S)
+    # One writer at a time: a waiting export, or a run that has stopped writing.
+    claimed = (
+        AuditExport.objects.filter(pk=export_id)
+        .filter(
+            Q(status=AuditExport.Status.PENDING)
+            | Q(status=AuditExport.Status.RUNNING, heartbeat_at__lt=stale)
+        )
+        .update(
+            status=AuditExport.Status.RUNNING,
+            rows=0,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+        )
+    )
     if not claimed:
         return
     export = AuditExport.objects.get(pk=export_id)
@@ -93,7 +111,9 @@ def audit_export_run(*, export_id: int) -> None:
             if len(batch) == CHUNK:
                 written += _write(writer, batch)
                 batch = []
-                AuditExport.objects.filter(pk=export_id).update(rows=written)
+                AuditExport.objects.filter(pk=export_id).update(
+                    rows=written, heartbeat_at=timezone.now()
+                )
         written += _write(writer, batch)
         body = out.getvalue().encode("utf-8")
         name = f"stepwise-audit-{export_id}.csv"
@@ -112,11 +132,72 @@ def audit_export_run(*, export_id: int) -> None:
         raise
 
 
+PENDING_GIVE_UP_S = 3600
+
+
+def audit_exports_sweep(*, now=None) -> dict:
+    """Periodic: send again the exports that were never started (the broker was down) or whose
+    run stopped writing (a worker killed, a connection cut), marking them failed - visibly, on
+    their page - after ``AuditExport.MAX_ATTEMPTS`` runs or an hour of waiting; and delete the
+    files of exports older than the retention period (the row stays, as a record that the
+    export was made)."""
+    now = now or timezone.now()
+    resend_after = now - timedelta(seconds=settings.STEPWISE_SWEEP_AFTER_S)
+    stale = now - timedelta(seconds=AuditExport.STALE_S)
+    counts = {"resent": 0, "failed": 0, "deleted": 0}
+    waiting = AuditExport.objects.filter(
+        Q(status=AuditExport.Status.PENDING, heartbeat_at__lt=resend_after)
+        | Q(status=AuditExport.Status.PENDING, heartbeat_at__isnull=True)
+        | Q(status=AuditExport.Status.RUNNING, heartbeat_at__lt=stale)
+    )
+    for export in waiting.order_by("pk")[:100]:
+        gave_up = export.attempts >= AuditExport.MAX_ATTEMPTS or (
+            export.status == AuditExport.Status.PENDING
+            and export.exported_at < now - timedelta(seconds=PENDING_GIVE_UP_S)
+        )
+        if gave_up:
+            reason = (
+                f"stopped {export.attempts} times before finishing"
+                if export.attempts >= AuditExport.MAX_ATTEMPTS
+                else "no worker could start it within an hour"
+            )
+            changed = AuditExport.objects.filter(pk=export.pk, status=export.status).update(
+                status=AuditExport.Status.FAILED, error=reason
+            )
+            counts["failed"] += changed
+            continue
+        changed = AuditExport.objects.filter(pk=export.pk, status=export.status).update(
+            status=AuditExport.Status.PENDING, heartbeat_at=now
+        )
+        if changed and _enqueue(export.pk):
+            counts["resent"] += 1
+    keep_after = now - timedelta(days=settings.STEPWISE_EXPORT_RETENTION_DAYS)
+    old = AuditExport.objects.filter(status=AuditExport.Status.DONE, finished_at__lt=keep_after)
+    for export in old.order_by("pk")[:500]:
+        if export.file:
+            export.file.delete(save=False)
+        counts["deleted"] += AuditExport.objects.filter(
+            pk=export.pk, status=AuditExport.Status.DONE
+        ).update(status=AuditExport.Status.EXPIRED, file="", deleted_at=now)
+    return counts
+
+
+# A cell that starts with one of these is read as a formula by spreadsheet programs (OWASP,
+# "CSV injection"): such a cell is written with a leading apostrophe, which they show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _write(writer, entries: list) -> int:
     patients = entry_patients(entries)
     for e in entries:
         writer.writerow(
-            [
+            csv_cell(v)
+            for v in [
                 timezone.localtime(e.timestamp).isoformat(),
                 e.actor.get_username() if e.actor else "",
                 e.get_action_display(),

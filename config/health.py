@@ -4,6 +4,7 @@ waits (briefly) for a worker to answer it; because that holds a web thread, deep
 signed-in superusers or a monitor sending the `X-Health-Token` header that matches
 STEPWISE_HEALTH_TOKEN. Anyone else asking for a deep check gets 403."""
 
+import threading
 import time
 
 from django.conf import settings
@@ -14,11 +15,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from accounts.twofactor import session_complete
 from config.celery import app as celery_app
 from config.celery import ping
+from config.tasks import short_timeouts
 
-BROKER_TIMEOUT_S = 2.0
+BROKER_TIMEOUT_S = 1.0
 DEEP_TIMEOUT_S = 2.0
+# The broker probe's answer is reused for this long, and while one request probes the others
+# read the last answer: a broker that hangs costs one thread about a second every few seconds,
+# not every caller (anonymous monitors included) a thread each.
+PROBE_REUSE_S = 5.0
+_probe: dict = {"at": 0.0, "result": None}
+_probe_lock = threading.Lock()
 
 
 def check_database() -> dict:
@@ -36,14 +45,16 @@ def check_database() -> dict:
     }
 
 
-def check_broker() -> dict:
-    if celery_app.conf.task_always_eager:
-        return {"ok": True, "mode": "in-process"}
+def probe_broker() -> dict:
+    """Connect to the broker and talk to it, every socket operation bounded."""
     started = time.perf_counter()
     url = celery_app.conf.broker_url
     try:
-        with Connection(url, connect_timeout=BROKER_TIMEOUT_S) as conn:
+        with Connection(
+            url, connect_timeout=BROKER_TIMEOUT_S, transport_options=short_timeouts(url)
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_S)
+            conn.default_channel  # noqa: B018 (opening a channel is a round trip)
     except Exception as exc:
         return {"ok": False, "mode": "broker", "error": type(exc).__name__}
     return {
@@ -52,6 +63,23 @@ def check_broker() -> dict:
         "transport": url.split(":", 1)[0],
         "ms": round((time.perf_counter() - started) * 1000, 1),
     }
+
+
+def check_broker() -> dict:
+    if celery_app.conf.task_always_eager:
+        return {"ok": True, "mode": "in-process"}
+    last = _probe["result"]
+    if last is not None and time.monotonic() - _probe["at"] < PROBE_REUSE_S:
+        return {**last, "cached": True}
+    # Only the first caller ever waits for a probe that another request is running.
+    if not _probe_lock.acquire(blocking=last is None):
+        return {**last, "cached": True}
+    try:
+        result = probe_broker()
+        _probe.update(at=time.monotonic(), result=result)
+        return result
+    finally:
+        _probe_lock.release()
 
 
 def check_worker() -> dict:
@@ -67,7 +95,8 @@ def deep_allowed(request) -> bool:
     from django.utils.crypto import constant_time_compare
 
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_superuser:
+    # A session that has not entered its second factor is not a signed-in administrator.
+    if user is not None and user.is_authenticated and user.is_superuser and session_complete(user):
         return True
     token = settings.STEPWISE_HEALTH_TOKEN
     sent = request.headers.get("X-Health-Token", "")

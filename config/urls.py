@@ -21,6 +21,7 @@ def admin_login(request, extra_context=None):
 
 
 admin.site.login = admin_login
+admin.site.password_change = account_views.admin_password_change
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -33,14 +34,39 @@ def no_control_characters(value: str) -> str:
     return value
 
 
+# Characters that show as nothing (or as a blank) yet make two identifiers differ: format
+# characters (Unicode category Cf: zero-width spaces and joiners, soft hyphens, word joiners,
+# bidirectional marks), line and paragraph separators (Zl, Zp), and the fillers that render
+# blank (Hangul fillers, the braille blank, the combining grapheme joiner).
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Zl", "Zp"})
+_FILLERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+
+
+def has_invisible_characters(value: str) -> bool:
+    return any(
+        unicodedata.category(c) in _INVISIBLE_CATEGORIES or c in _FILLERS for c in value or ""
+    )
+
+
+def normal_identifier(value: str) -> str:
+    """An identifier as stored and compared: NFKC-normalised (full-width and compatibility
+    forms folded: a full-width M-1 is M-1) and stripped."""
+    return unicodedata.normalize("NFKC", value or "").strip()
+
+
 def plain_identifier(value: str) -> str:
-    """For names, record numbers and consent parties: no control characters and no
-    bidirectional formatting characters."""
+    """For names, record numbers and consent parties: no control characters, no
+    bidirectional formatting characters and no other invisible characters."""
     no_control_characters(value)
     if value and _BIDI.search(value):
         raise ValidationError(
             "Remove the invisible text-direction characters from this text (they can make it "
             "display differently from what is stored)."
+        )
+    if has_invisible_characters(value):
+        raise ValidationError(
+            "Remove the invisible characters (such as zero-width spaces) from this text: they "
+            "would make it differ from what is shown."
         )
     return value
 
@@ -117,7 +143,13 @@ class PatientForm(forms.ModelForm):
         return phone
 
     def clean_mrn(self):
-        return self.cleaned_data["mrn"].strip()
+        return normal_identifier(self.cleaned_data["mrn"])
+
+    def clean_given_name(self):
+        return normal_identifier(self.cleaned_data["given_name"])
+
+    def clean_family_name(self):
+        return normal_identifier(self.cleaned_data["family_name"])
 
     def clean(self):
         cleaned = super().clean()
@@ -313,6 +345,7 @@ class StepForm(forms.Form):
                 coerce=self._coerce_rating,
                 widget=forms.RadioSelect,
                 required=not partial,
+                empty_value=None,  # no choice made: not yet rated (never an empty string)
             )
             self.fields["justification"] = TextField(
                 max_length=MAX_JUSTIFICATION,

@@ -208,8 +208,8 @@ def assessment_save_page(
     assessment.suggested_ratings = suggested
     for part in parts:
         step, rating = part["step"], part.get("rating")
-        if rating is None:
-            continue
+        if rating is None or rating == "":
+            continue  # not rated yet: an earlier confirmed rating, if any, stays
         justification = part.get("justification", "")
         assessment.confirmed_ratings = {**assessment.confirmed_ratings, step: rating}
         if justification.strip():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,6 +20,7 @@ from placement.models import (
     Condition,
     Dimension,
     Flag,
+    ImmutableRuleSetError,
     Level,
     Modifier,
     Question,
@@ -26,6 +28,7 @@ from placement.models import (
     RuleSet,
     RuleSetStatus,
 )
+from placement.rule_scope import programs_using_rule_set
 from placement.rules.errors import RuleSetError
 from placement.rules.model import ANY_LEVEL
 from placement.rules.serialize import LEVEL_FIELDS
@@ -87,6 +90,35 @@ class DraftOnlyInline:
 
     def has_delete_permission(self, request, obj=None):
         return self._editable(request, obj) and super().has_delete_permission(request, obj)
+
+
+class DraftOnlyHistory:
+    """simple-history's "revert to this version" form: a POST on a rule set that is no longer
+    a draft (or a rule of one) is refused with the reason, never a server error."""
+
+    def _rule_set_of(self, obj):
+        return obj if isinstance(obj, RuleSet) else getattr(obj, "rule_set", None)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        back = reverse(
+            f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_history",
+            args=[object_id],
+        )
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            rule_set = self._rule_set_of(obj) if obj is not None else None
+            if rule_set is not None and rule_set.status != RuleSetStatus.DRAFT:
+                messages.error(
+                    request,
+                    f"{rule_set.label} is {rule_set.get_status_display().lower()}: nothing was "
+                    "changed. Clone it into a draft to change it.",
+                )
+                return HttpResponseRedirect(back)
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except ImmutableRuleSetError as exc:
+            messages.error(request, f"Nothing was changed: {exc.message}")
+            return HttpResponseRedirect(back)
 
 
 # -- inline formsets with cross-checks -------------------------------------------------------
@@ -496,7 +528,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(SimpleHistoryAdmin):
+class RuleSetAdmin(DraftOnlyHistory, SimpleHistoryAdmin):
     list_display = ["name", "version", "edition", "status", "verified", "published_at"]
     list_filter = ["status", "name"]
     readonly_fields = [
@@ -672,6 +704,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
                 title=f"Publish {obj.label}",
                 current=current,
                 is_verified=rule_set_is_verified(rule_set=obj) if obj.is_draft else False,
+                programs=programs_using_rule_set(name=obj.name),
             ),
         )
 
@@ -750,7 +783,7 @@ class RuleSetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Rule)
-class RuleAdmin(SimpleHistoryAdmin):
+class RuleAdmin(DraftOnlyHistory, SimpleHistoryAdmin):
     """Editing one rule's conditions (reached from the rule set page)."""
 
     form = RuleForm

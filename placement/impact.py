@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
+from config.tasks import enqueue_on_commit
 from placement.loader import engine_rule_set
 from placement.models import ImpactJob, ImpactJobStatus, Recommendation, RuleSet, RuleSetStatus
 from placement.rules.engine import evaluate
@@ -55,8 +56,6 @@ def impact_cases(*, all_programs: bool, program_ids: list[int]):
 
 
 def impact_start(*, rule_set: RuleSet, user, baseline: RuleSet | None = None) -> ImpactJob:
-    from placement.tasks import impact_run_task
-
     all_programs, program_ids = impact_scope(user)
     if not all_programs and not program_ids:
         raise ImpactScopeError(
@@ -93,9 +92,7 @@ def impact_start(*, rule_set: RuleSet, user, baseline: RuleSet | None = None) ->
         impact_run(job_id=job.pk)
         job.refresh_from_db()
     else:
-        from placement.services.work import enqueue_on_commit
-
-        enqueue_on_commit(impact_run_task, job.pk)
+        enqueue_on_commit("placement.impact_run", job.pk)
     return job
 
 

@@ -13,6 +13,10 @@ row and the column in plain words. No Django here: the services import the data 
 from __future__ import annotations
 
 import io
+import re
+import threading
+import time
+import zipfile
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -24,6 +28,15 @@ from placement.rules.errors import RuleSetError
 MAX_ROWS = 5_000
 MAX_COLUMNS = 60
 MAX_CELL = 20_000
+# Limits checked on the zip archive before openpyxl reads anything (an exported default set is
+# about 35 KB, 170 KB unpacked, 26 parts, at most 11 times compressed): a small upload must not
+# unpack into gigabytes or keep a worker busy for minutes.
+MAX_UNPACKED = 10_000_000  # bytes, all parts together
+MAX_PART = 5_000_000  # bytes, any one part
+MAX_RATIO = 100  # unpacked size / packed size of any part over 100 KB
+MAX_PARTS = 200
+MAX_SHEETS = 40
+TIME_LIMIT_S = 20.0  # reading the rows, after the checks above
 
 OPS = {
     "eq": "is",
@@ -43,7 +56,14 @@ OPS = {
     "age_at_least": "age is at least",
 }
 OP_CODES = {v: k for k, v in OPS.items()}
-KIND_WORDS = {"rating": "rating", "flag": "flag", "at_least": "at least", "answer": "answer"}
+KIND_WORDS = {
+    "rating": "rating",
+    "flag": "flag",
+    "at_least": "at least",
+    "answer": "answer",
+    "need": "need",
+    "result": "result so far",
+}
 KIND_CODES = {v: k for k, v in KIND_WORDS.items()}
 YES, NO = "yes", "no"
 
@@ -62,7 +82,9 @@ DIMENSION_COLUMNS = [
     "Ratings, least to most severe",
     "What each rating means",
     "Short name",
+    "Dimension group",
 ]
+GROUP_COLUMNS = ["Code", "Name", "Rated"]
 LEVEL_COLUMNS = [
     ("code", "Code"),
     ("track", "Track"),
@@ -123,7 +145,25 @@ RULE_SHEETS = [
         "Flag rules",
         [("id", "ID"), ("flag", "Sets flag"), ("text", "Description"), ("note", "Note")],
     ),
+    (
+        "need",
+        "Need rules",
+        [
+            ("id", "ID"),
+            ("level", "Asks for level"),
+            ("modifier", "Adds modifier"),
+            ("text", "Description"),
+            ("note", "Note"),
+        ],
+    ),
+    (
+        "determination",
+        "Determination rules",
+        [("id", "ID"), ("level", "Decides level"), ("text", "Description"), ("note", "Note")],
+    ),
 ]
+# Columns of a rule sheet that may be left empty (a need may ask for a modifier only).
+OPTIONAL_RULE_COLUMNS = {("need", "level"), ("need", "modifier")}
 PLACEMENT_COLUMNS = [
     ("id", "ID"),
     ("level", "At least level"),
@@ -145,7 +185,11 @@ CONDITION_COLUMNS = [
     "Question",
     "Comparison",
     "Value",
+    "Levels",
+    "Base levels",
+    "Variants",
 ]
+NEED_COLUMNS = (("levels", "Levels"), ("bases", "Base levels"), ("variants", "Variants"))
 
 
 def _cell(value) -> Any:
@@ -213,10 +257,18 @@ def workbook_bytes(data: dict) -> bytes:
                 ", ".join(map(str, d["scale"])),
                 "\n".join(d.get("anchors", [])),
                 d.get("short_name", ""),
+                d.get("group", ""),
             ]
             for d in data.get("dimensions", [])
         ],
     )
+    if data.get("groups"):
+        sheet(
+            "Dimension groups",
+            GROUP_COLUMNS,
+            [[g["code"], g.get("name", ""), bool(g.get("rated", True))] for g in data["groups"]],
+            [("Rated", "Yes or no")],
+        )
     sheet(
         "Levels",
         [label for _, label in LEVEL_COLUMNS],
@@ -275,7 +327,11 @@ def workbook_bytes(data: dict) -> bytes:
             "modifier": [("Adds modifier", "Modifiers")],
             "rating": [("Dimension", "Dimensions")],
             "flag": [("Sets flag", "Flags")],
+            "need": [("Asks for level", "Levels"), ("Adds modifier", "Modifiers")],
+            "determination": [("Decides level", "Levels")],
         }[kind]
+        if kind in ("need", "determination") and not any(r["kind"] == kind for r in rules):
+            continue  # a 3rd-edition set has no such rules: no empty sheet for them
         sheet(
             title,
             [label for _, label in columns],
@@ -336,9 +392,26 @@ def workbook_bytes(data: dict) -> bytes:
         )
     sheet("Tests", test_header, test_rows, [("Input", "Test inputs")])
     wb.move_sheet("Lists", offset=len(wb.sheetnames))
+    _text_not_formulas(wb)
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+# Text that a spreadsheet program would take for a formula (OWASP, "CSV injection"): "=..."
+# would otherwise be written as a live formula, and the others run as one once edited.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_not_formulas(wb) -> None:
+    """Every text cell stays text: written as a string, marked to be shown as typed (the
+    quote prefix), and read back exactly as it was."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def _tracks(data: dict) -> list[str]:
@@ -388,6 +461,13 @@ def _condition_row(rule_id: str, cond: dict, group) -> list:
         put("At least", cond["at_least"])
         put("Of dimensions", ", ".join(cond["of"]))
         put("Rated at least", cond["rated"])
+    elif "need" in cond or "result" in cond:
+        key = "need" if "need" in cond else "result"
+        put("Condition", KIND_WORDS[key])
+        for field, column in NEED_COLUMNS:
+            values = cond[key].get(field) or []
+            if values:
+                put(column, ", ".join(str(v) for v in values))
     else:
         put("Condition", "answer")
         put("Question", cond["answer"])
@@ -403,6 +483,35 @@ def _condition_row(rule_id: str, cond: dict, group) -> list:
 # -- import ----------------------------------------------------------------------------------
 
 
+def _rows(ws, title: str, problems: list[str]):
+    """(row number, values) of a sheet, read no further than the limits whatever size the
+    sheet claims to have; a row whose XML or cell data cannot be read ends the sheet with a
+    problem naming it (never a server error)."""
+    it = ws.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True)
+    n = 0
+    while True:
+        try:
+            values = next(it)
+        except StopIteration:
+            return
+        except _TimeUp:
+            raise
+        except Exception as exc:  # broken XML, a cell whose type does not match its value
+            if type(exc).__name__ in ("ParseError", "XMLSyntaxError"):
+                problems.append(
+                    f"The sheet '{title}' is not well-formed XML (after row {n}); nothing was "
+                    "imported."
+                )
+                return
+            problems.append(
+                f"Sheet '{title}', row {n + 1}: the cells cannot be read "
+                f"({type(exc).__name__}); check that each cell holds text or a number."
+            )
+            return
+        n += 1
+        yield n, values
+
+
 class _Sheet:
     """Rows of one sheet as dicts by header, with the row number, and problem collection
     naming the sheet, row and column."""
@@ -413,13 +522,14 @@ class _Sheet:
             if required:
                 problems.append(f"The workbook has no sheet named '{title}'.")
             return
-        ws = wb[title]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-        if header is None:
+        it = _rows(wb[title], title, problems)
+        first = next(it, None)
+        if first is None:
             return
+        header = first[1]
         self.header = [str(h).strip() if h is not None else "" for h in header[:MAX_COLUMNS]]
-        for n, values in enumerate(it, 2):
+        for n, values in it:
+            _check_time()
             if n > MAX_ROWS + 1:
                 problems.append(f"Sheet '{title}': more than {MAX_ROWS:,} rows.")
                 break
@@ -432,7 +542,7 @@ class _Sheet:
                     if len(v) > MAX_CELL:
                         self.bad(n, h, f"is longer than {MAX_CELL:,} characters")
                         v = v[:MAX_CELL]
-                    v = v.strip()
+                    v = v.strip(" ")  # spaces only: a leading tab is kept, as written
                     if v == "":
                         v = None
                 row[h] = v
@@ -485,28 +595,182 @@ class _Sheet:
         return False
 
 
+# A whole number as a rating code: ASCII digits only (never "²" or "--5"), and short.
+_WHOLE = re.compile(r"-?[0-9]{1,9}")
+# A number in a comparison: ASCII digits, optionally ".0" (a spreadsheet's 5.0), short.
+_NUMBER = re.compile(r"-?[0-9]{1,9}(?:\.0*)?")
+
+
 def _code(text):
-    """A rating or level code as the file format keeps it: digits are numbers."""
-    if isinstance(text, float) and text.is_integer():
-        return int(text)
-    if isinstance(text, int) and not isinstance(text, bool):
-        return text
+    """A rating or level code as the file format keeps it: a short run of digits is a number,
+    anything else (2.1, 3A, a 5,000-digit string, inf) stays text."""
+    if isinstance(text, bool):
+        return str(text)
+    if isinstance(text, float):
+        return int(text) if text.is_integer() and abs(text) < 1e9 else str(text)
+    if isinstance(text, int):
+        return text if abs(text) < 10**9 else str(text)
     s = str(text).strip()
-    return int(s) if s.lstrip("-").isdigit() else s
+    return int(s) if _WHOLE.fullmatch(s) else s
 
 
-def data_from_workbook(raw: bytes) -> dict:
-    """The file format's data from an XLSX file; RuleSetError naming sheet, row and column."""
+def _scale(text: str) -> list:
+    """A dimension's rating codes: all numbers when every code is digits (0-4), else all text
+    ("0, ANY, 2, 3A": a 4th-edition scale keeps "0" as text)."""
+    items = [x.strip() for x in text.split(",") if x.strip()]
+    if items and all(_WHOLE.fullmatch(x) for x in items):
+        return [int(x) for x in items]
+    return items
+
+
+def _rating(scale, value):
+    """``value`` as the scale writes it (2 or "2"), or as read when it is not on the scale."""
+    code = _code(value)
+    for c in scale or ():
+        if str(c) == str(code):
+            return c
+    return code
+
+
+def _shown(value, size: int = 40) -> str:
+    text = str(value)
+    return text if len(text) <= size else text[:size] + "..."
+
+
+def check_archive(raw: bytes) -> int:
+    """Refuse (RuleSetError naming the limit) an XLSX whose zip parts would unpack too large,
+    are compressed suspiciously well, or hold too many parts or sheets - before anything is
+    unpacked. The sizes checked are the ones the archive declares; Python's zip reader never
+    unpacks a part beyond its declared size (a lie fails its checksum instead). Returns the
+    total unpacked size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        raise RuleSetError(
+            ["The file is not a readable spreadsheet (it is not an XLSX zip archive)."]
+        ) from None
+    if len(parts) > MAX_PARTS:
+        raise RuleSetError([f"The spreadsheet has {len(parts):,} parts; the limit is {MAX_PARTS}."])
+    sheets = [
+        p for p in parts if p.filename.startswith("xl/worksheets/") and p.filename.endswith(".xml")
+    ]
+    if len(sheets) > MAX_SHEETS:
+        raise RuleSetError(
+            [f"The spreadsheet has {len(sheets):,} sheets; the limit is {MAX_SHEETS}."]
+        )
+    total = 0
+    for part in parts:
+        if part.file_size > MAX_PART:
+            raise RuleSetError(
+                [
+                    f"A part of the spreadsheet ({_shown(part.filename)}) unpacks to "
+                    f"{part.file_size:,} bytes; the limit is {MAX_PART:,} bytes per part."
+                ]
+            )
+        if part.file_size > 100_000 and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise RuleSetError(
+                [
+                    f"A part of the spreadsheet ({_shown(part.filename)}) is compressed "
+                    f"{part.file_size // max(part.compress_size, 1):,} times; the limit is "
+                    f"{MAX_RATIO} times (a spreadsheet program never writes such a file)."
+                ]
+            )
+        total += part.file_size
+    if total > MAX_UNPACKED:
+        raise RuleSetError(
+            [f"The spreadsheet unpacks to {total:,} bytes; the limit is {MAX_UNPACKED:,} bytes."]
+        )
+    return total
+
+
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Zip part -> sheet title, from the workbook's own index (parsed without entities)."""
+    from defusedxml.ElementTree import fromstring
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = fromstring(archive.read("xl/workbook.xml"))
+    rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "").lstrip("/")
+        out[target if target.startswith("xl/") else f"xl/{target}"] = sheet.get("name", "")
+    return out
+
+
+def _broken_sheet(raw: bytes) -> str:
+    """Which sheet's XML is not well-formed, in words ("" when none is, or it cannot tell)."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml.ElementTree import iterparse
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            titles = _sheet_titles(archive)
+            for part, title in titles.items():
+                try:
+                    with archive.open(part) as stream:
+                        for _ in iterparse(stream):
+                            pass
+                except ParseError as exc:
+                    line, column = exc.position
+                    return (
+                        f"The sheet '{_shown(title)}' is not well-formed XML (line {line}, "
+                        f"column {column}); nothing was imported."
+                    )
+    except Exception:  # the index itself is broken: the caller's general message stands
+        return ""
+    return ""
+
+
+class _TimeUp(Exception):
+    pass
+
+
+_budget = threading.local()
+
+
+def _check_time() -> None:
+    deadline = getattr(_budget, "deadline", None)
+    if deadline is not None and time.monotonic() > deadline:
+        raise _TimeUp
+
+
+def data_from_workbook(raw: bytes, *, time_limit_s: float = TIME_LIMIT_S) -> dict:
+    """The file format's data from an XLSX file; RuleSetError naming sheet, row and column,
+    or the limit a hostile file went over (``check_archive``, the rows and columns read, and
+    ``time_limit_s`` seconds of reading)."""
+    check_archive(raw)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # not a workbook, or a broken one: say so, never a server error
         raise RuleSetError(
-            [f"The file is not a readable spreadsheet ({type(exc).__name__})."]
+            [
+                _broken_sheet(raw)
+                or f"The file is not a readable spreadsheet ({type(exc).__name__})."
+            ]
         ) from None
     problems: list[str] = []
+    _budget.deadline = time.monotonic() + time_limit_s
     try:
         data = _read(wb, problems)
+    except _TimeUp:
+        raise RuleSetError(
+            [
+                f"Reading the spreadsheet took longer than the limit of {time_limit_s:g} "
+                "seconds; nothing was imported."
+            ]
+        ) from None
+    except RuleSetError:
+        raise
+    except Exception as exc:  # broken XML or cell data found while reading the rows
+        raise RuleSetError(
+            [f"The file is not a readable spreadsheet ({type(exc).__name__} in its sheets)."]
+        ) from None
     finally:
+        _budget.deadline = None
         wb.close()
     if problems:
         raise RuleSetError(problems[:100])
@@ -531,21 +795,31 @@ def _read(wb, problems: list[str]) -> dict:
     dims = _Sheet(wb, "Dimensions", problems)
     data["dimensions"] = []
     for n, row in dims.rows:
-        scale = [
-            _code(x) for x in dims.text(n, row, DIMENSION_COLUMNS[2], True).split(",") if x.strip()
-        ]
+        scale = _scale(dims.text(n, row, DIMENSION_COLUMNS[2], True))
         anchors = [a for a in dims.text(n, row, DIMENSION_COLUMNS[3]).splitlines() if a.strip()]
         if anchors and len(anchors) != len(scale):
             dims.bad(n, DIMENSION_COLUMNS[3], f"give one line per rating ({len(scale)} lines)")
-        data["dimensions"].append(
+        item = {
+            "code": dims.text(n, row, "Code", True),
+            "name": dims.text(n, row, "Name"),
+            "short_name": dims.text(n, row, "Short name"),
+            "scale": scale,
+            "anchors": anchors,
+        }
+        group = dims.text(n, row, "Dimension group")
+        if group:
+            item["group"] = group
+        data["dimensions"].append(item)
+    groups = _Sheet(wb, "Dimension groups", problems, required=False)
+    if groups.rows:
+        data["groups"] = [
             {
-                "code": dims.text(n, row, "Code", True),
-                "name": dims.text(n, row, "Name"),
-                "short_name": dims.text(n, row, "Short name"),
-                "scale": scale,
-                "anchors": anchors,
+                "code": groups.text(n, r, "Code", True),
+                "name": groups.text(n, r, "Name"),
+                "rated": groups.yes_no(n, r, "Rated"),
             }
-        )
+            for n, r in groups.rows
+        ]
 
     levels = _Sheet(wb, "Levels", problems)
     data["levels"] = []
@@ -631,13 +905,17 @@ def _read(wb, problems: list[str]) -> dict:
             for key, label in columns[1:]:
                 if key in ("text", "note"):
                     continue
-                value = ws.text(n, row, label, True)
-                if key in ("from_level", "to_level"):
+                optional = (kind, key) in OPTIONAL_RULE_COLUMNS
+                value = ws.text(n, row, label, not optional)
+                if optional and not value:
+                    rule[key] = ""
+                    continue
+                if key in ("from_level", "to_level", "level"):
                     value = str(_code(value))
                     if value not in level_codes and not (key == "from_level" and value == "*"):
                         ws.bad(n, label, f"'{value}' is not a level of the Levels sheet")
                 elif key == "rating":
-                    value = _code(value)
+                    value = _rating(catalog["dimensions"].get(rule.get("dimension")), value)
                 elif key == "modifier" and value not in catalog["modifiers"]:
                     ws.bad(n, label, f"'{value}' is not a modifier of the Modifiers sheet")
                 elif key == "flag" and value not in catalog["flags"]:
@@ -696,10 +974,11 @@ def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
         if scale is None:
             ws.bad(n, "Dimension", f"'{dim}' is not a dimension of the Dimensions sheet")
             return None
-        low, high = _code(ws.text(n, row, "From", True)), _code(ws.text(n, row, "To", True))
+        low = _rating(scale, ws.text(n, row, "From", True))
+        high = _rating(scale, ws.text(n, row, "To", True))
         for column, v in (("From", low), ("To", high)):
             if v not in scale:
-                ws.bad(n, column, f"{v} is not a rating on the {dim} scale")
+                ws.bad(n, column, f"{_shown(v)} is not a rating on the {dim} scale")
         if len(ws.problems) == before and scale.index(low) > scale.index(high):
             ws.bad(n, "To", f"the range {low}-{high} is inverted")
         return {"rating": dim, "from": low, "to": high} if len(ws.problems) == before else None
@@ -713,13 +992,28 @@ def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
             ws.bad(n, "Is", f"'{state}' is not on or off")
             return None
         return {"flag": flag, "is": state == "on"}
+    if kind in ("need", "result"):
+        spec = {}
+        for field, column in NEED_COLUMNS:
+            if kind == "result" and field == "variants":
+                continue
+            values = [x.strip() for x in ws.text(n, row, column).split(",") if x.strip()]
+            if values:
+                spec[field] = values
+        if not spec:
+            ws.bad(n, "Levels", "name at least one level, base level or variant")
+            return None
+        return {kind: spec}
     if kind == "at_least":
         count = ws.whole(n, row, "At least", True)
         of = [x.strip() for x in ws.text(n, row, "Of dimensions", True).split(",") if x.strip()]
         unknown = [d for d in of if d not in catalog["dimensions"]]
         if unknown:
             ws.bad(n, "Of dimensions", f"'{unknown[0]}' is not a dimension of the Dimensions sheet")
-        rated = _code(ws.text(n, row, "Rated at least", True))
+        rated = _rating(
+            catalog["dimensions"].get(of[0]) if of else None,
+            ws.text(n, row, "Rated at least", True),
+        )
         if len(ws.problems) != before:
             return None
         if not 1 <= count <= len(of):
@@ -748,17 +1042,16 @@ def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
     def one(item: str):
         item = item.strip()
         if q.get("type") == "int" or op in ("age_under", "age_at_least", "gt", "gte", "lt", "lte"):
-            try:
-                return int(float(item))
-            except ValueError:
-                ws.bad(n, "Value", f"'{item}' is not a whole number")
+            if not _NUMBER.fullmatch(item):
+                ws.bad(n, "Value", f"'{_shown(item)}' is not a whole number")
                 return None
+            return int(item.split(".")[0])
         if q.get("type") == "bool":
             return item.lower() in (YES, "true")
         if q.get("type") in ("choice", "multichoice"):
             values = {v for v, _ in q.get("choices", [])}
             if item not in values:
-                ws.bad(n, "Value", f"'{item}' is not a choice of the question {question}")
+                ws.bad(n, "Value", f"'{_shown(item)}' is not a choice of the question {question}")
                 return None
         return item
 
@@ -781,6 +1074,7 @@ def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
 def _tests(wb, problems: list[str], data: dict) -> list[dict]:
     ws = _Sheet(wb, "Tests", problems, required=False)
     dims = [d["code"] for d in data["dimensions"]]
+    scales = {d["code"]: d["scale"] for d in data["dimensions"]}
     out = []
     for n, row in ws.rows:
         name = ws.text(n, row, "Name", True)
@@ -793,7 +1087,7 @@ def _tests(wb, problems: list[str], data: dict) -> list[dict]:
                 if v is None:
                     ws.bad(n, f"{d} rating", "is empty (every dimension needs a rating)")
                 else:
-                    ratings[d] = _code(v)
+                    ratings[d] = _rating(scales.get(d), v)
             case["ratings"] = ratings
         elif source == "answers":
             answers = {}

@@ -6,7 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from placement import impact
-from placement.services import work
+from placement.services import rule_imports, work
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,13 @@ def run_work_item(item_id: int) -> bool:
 
 @shared_task(name="placement.sweep_work")
 def sweep_work() -> int:
+    rule_imports.rule_set_imports_sweep()
     return work.work_sweep()
+
+
+@shared_task(name="placement.rule_set_import")
+def rule_set_import_task(job_id: int) -> None:
+    rule_imports.rule_set_import_run(job_id=job_id)
 
 
 @shared_task(name="placement.overdue_digest")

@@ -103,6 +103,18 @@ def _default_rule_set_after_flush(request):
         _copy_seeded_tables()
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a cached result keyed by row ids (an impact
+    count, say) must not leak into a later test whose rows got the same ids."""
+    from django.core.cache import cache
+
+    from config import health
+
+    cache.clear()
+    health._probe.update(at=0.0, result=None)  # the broker probe's reused answer, likewise
+
+
 @pytest.fixture
 def program_a(db):
     return ProgramFactory(code="program-a", name="Program A")

@@ -163,14 +163,29 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Files with protected health information (audit exports): never under a public URL, always
-# served by a view that checks and audits. On several app hosts, point this at shared or object
-# storage (STEPWISE_PRIVATE_STORAGE names the backend; see docs/deploy.md).
-STEPWISE_PRIVATE_ROOT = env("STEPWISE_PRIVATE_ROOT", default=str(BASE_DIR / "private"))
+# served by a view that checks and audits, written readable by the app's own user only (0600 in
+# 0700 folders), outside the source tree by default, and deleted after
+# STEPWISE_EXPORT_RETENTION_DAYS. On several app hosts, point this at shared or object storage
+# (STEPWISE_PRIVATE_STORAGE names the backend; see docs/deploy.md). STEPWISE_PRIVATE_ROOT is the
+# older name of STEPWISE_PRIVATE_DIR and is still read.
+STEPWISE_PRIVATE_DIR = env(
+    "STEPWISE_PRIVATE_DIR",
+    default=env(
+        "STEPWISE_PRIVATE_ROOT",
+        default=str(Path.home() / ".local" / "share" / "stepwise" / "private"),
+    ),
+)
+STEPWISE_EXPORT_RETENTION_DAYS = env.int("STEPWISE_EXPORT_RETENTION_DAYS", default=7)
 PRIVATE_STORAGE = {
     "BACKEND": env(
         "STEPWISE_PRIVATE_STORAGE", default="django.core.files.storage.FileSystemStorage"
     ),
-    "OPTIONS": {"location": STEPWISE_PRIVATE_ROOT, "base_url": None},
+    "OPTIONS": {
+        "location": STEPWISE_PRIVATE_DIR,
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -223,6 +238,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Re-send background work a placement still needs (notifications, PDFs).
     "sweep-work": {"task": "placement.sweep_work", "schedule": 60.0},
+    # Audit exports: send again the stranded ones, delete files past their retention.
+    "sweep-audit-exports": {"task": "audit.sweep_exports", "schedule": 60.0},
     # Each morning: overdue-review digest to supervisors.
     "overdue-digest": {"task": "placement.overdue_digest", "schedule": crontab(hour=7, minute=0)},
 }
@@ -275,6 +292,10 @@ STEPWISE_HEALTH_TOKEN = env("STEPWISE_HEALTH_TOKEN", default="")
 STEPWISE_ENVIRONMENT = "base"
 # Impact previews over more stored assessments than this run as a Celery job with progress.
 STEPWISE_IMPACT_SYNC_LIMIT = env.int("STEPWISE_IMPACT_SYNC_LIMIT", default=2000)
+# Rule-set spreadsheets that unpack to more than this many bytes are read by a background job;
+# reading one (in the request or the job) stops at this many seconds.
+STEPWISE_IMPORT_SYNC_BYTES = env.int("STEPWISE_IMPORT_SYNC_BYTES", default=1_000_000)
+STEPWISE_IMPORT_TIME_LIMIT_S = env.float("STEPWISE_IMPORT_TIME_LIMIT_S", default=60.0)
 # Review target for the queue (hours) when a program sets none.
 STEPWISE_DEFAULT_REVIEW_TARGET_H = 24
 # Work that a placement still needs is re-sent when not done after this many seconds.

@@ -29,11 +29,11 @@ STEPWISE_ENFORCE_2FA = env.bool("STEPWISE_ENFORCE_2FA", default=False)
 # Audit exports of the test run go to a directory of their own.
 import tempfile  # noqa: E402
 
-STEPWISE_PRIVATE_ROOT = tempfile.mkdtemp(prefix="stepwise-private-")
+STEPWISE_PRIVATE_DIR = tempfile.mkdtemp(prefix="stepwise-private-")
 STORAGES = {
     **STORAGES,
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": STEPWISE_PRIVATE_ROOT, "base_url": None},
+        **STORAGES["private"],
+        "OPTIONS": {**STORAGES["private"]["OPTIONS"], "location": STEPWISE_PRIVATE_DIR},
     },
 }

@@ -9,6 +9,7 @@ V = "rules/<slug:name>/<int:version>/"
 urlpatterns = [
     path("rules/", views.rule_sets, name="list"),
     path("rules/import/", views.import_view, name="import"),
+    path("rules/import/<int:job_id>/", views.import_job, name="import_job"),
     path("rules/<slug:name>/compare/", views.compare, name="compare"),
     path("rules/impact/<int:job_id>/", views.impact_job, name="impact_job"),
     path(V, views.version, name="version"),

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from placement.models import Rule, RuleSet, RuleSetStatus
+from placement.rule_scope import is_network_rule_admin, programs_using_rule_set, publish_refusal
 from placement.rules.errors import RuleSetError
+from placement.rules.serialize import MAX_FILE_BYTES
 from placement.services import (
     RuleSetWorkflowError,
+    is_usable_name,
     rule_set_clone,
     rule_set_export,
-    rule_set_import,
     rule_set_is_verified,
     rule_set_problems,
     rule_set_publish,
@@ -74,7 +76,9 @@ def changes(request, name: str, version: int):
 
 
 def _require_rule_admin(user) -> None:
-    if not (user.is_superuser or user_has_role(user=user, role=Role.RULE_ADMIN)):
+    if not (
+        user_has_role(user=user, role=Role.RULE_ADMIN) or is_network_rule_admin(user)
+    ):  # superusers are network rule administrators
         raise PermissionDenied("The rule editor is for rule administrators.")
 
 
@@ -116,9 +120,18 @@ def _context(rule_set: RuleSet, **extra) -> dict:
 def rule_sets(request):
     _require_rule_admin(request.user)
     by_name: dict[str, list] = {}
+    unusable: list[RuleSet] = []
     for rs in RuleSet.objects.select_related("published_by").order_by("name", "-version"):
-        by_name.setdefault(rs.name, []).append(rs)
-    return render(request, "rules/list.html", {"sets": by_name, "defaults_note": DEFAULTS_NOTE})
+        if is_usable_name(rs.name):
+            by_name.setdefault(rs.name, []).append(rs)
+        else:  # stored before names were checked: listed, never linked (no address fits it)
+            rs.shown_name = ascii(rs.name)[1:-1][:80]
+            unusable.append(rs)
+    return render(
+        request,
+        "rules/list.html",
+        {"sets": by_name, "unusable": unusable, "defaults_note": DEFAULTS_NOTE},
+    )
 
 
 def version(request, name: str, version: int):
@@ -365,6 +378,7 @@ def publish(request, name: str, version: int):
         return redirect(_version_url(rule_set))
     current = RuleSet.objects.filter(name=name, status=RuleSetStatus.PUBLISHED).first()
     results = rule_set_test_results(rule_set=rule_set)
+    programs = programs_using_rule_set(name=name)
     return render(
         request,
         "rules/publish.html",
@@ -374,6 +388,8 @@ def publish(request, name: str, version: int):
             results=results,
             failing=[r for r in results if not r.passed],
             is_verified=rule_set_is_verified(rule_set=rule_set) if rule_set.is_draft else False,
+            programs=programs,
+            refusal=publish_refusal(user=request.user, name=name, programs=programs),
         ),
     )
 
@@ -631,18 +647,27 @@ class ImportForm(f.forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
+    from placement.models import RuleSetImport
+    from placement.services.rule_imports import rule_set_import_file
+
     _require_rule_admin(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            draft = import_upload(upload, user=request.user)
+            if upload.size > MAX_FILE_BYTES:
+                raise RuleSetError([f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB."])
+            result = rule_set_import_file(
+                user=request.user, file_name=upload.name, raw=upload.read()
+            )
         except RuleSetError as exc:
             problems = exc.problems
         else:
-            messages.success(request, f"Imported as draft {draft.label}.")
-            return redirect(_version_url(draft))
+            if isinstance(result, RuleSetImport):
+                return redirect("rules:import_job", job_id=result.pk)
+            messages.success(request, f"Imported as draft {result.label}.")
+            return redirect(_version_url(result))
     return render(
         request,
         "rules/import.html",
@@ -651,23 +676,19 @@ def import_view(request):
     )
 
 
-def import_upload(upload, *, user) -> RuleSet:
-    """An uploaded file (spreadsheet, YAML or JSON) as a new draft; RuleSetError otherwise."""
-    from placement.rules.serialize import MAX_FILE_BYTES
-    from placement.rules.textload import TextRefused, decode
+def import_job(request, job_id: int):
+    """A large import read in the background: its progress, then its draft or its problems
+    (for the person who uploaded it only)."""
+    from placement.models import RuleSetImport
+    from placement.services.rule_imports import rule_set_import_job_for_user
 
-    if upload.size > MAX_FILE_BYTES:
-        raise RuleSetError([f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB."])
-    raw = upload.read()
-    if upload.name.lower().endswith(".xlsx") or raw[:2] == b"PK":
-        from placement.spreadsheet import data_from_workbook
-
-        return rule_set_import(data=data_from_workbook(raw), user=user)
+    _require_rule_admin(request.user)
     try:
-        text = decode(raw)
-    except TextRefused as exc:
-        raise RuleSetError([f"The file is {exc}"]) from None
-    return rule_set_import(text=text, user=user)
+        job = rule_set_import_job_for_user(user=request.user, job_id=job_id)
+    except RuleSetImport.DoesNotExist:
+        raise Http404 from None
+    template = "rules/_import_progress.html" if request.htmx else "rules/import_job.html"
+    return render(request, template, {"job": job, "defaults_note": DEFAULTS_NOTE})
 
 
 # -- impact preview (a job with progress) ------------------------------------------------------
@@ -681,8 +702,17 @@ def impact(request, name: str, version: int):
     _require_rule_admin(request.user)
     rule_set = rule_set_get(name=name, version=version)
     baseline = None
-    if request.POST.get("against"):
-        baseline = RuleSet.objects.filter(name=name, version=request.POST["against"]).first()
+    against = request.POST.get("against", "").strip()
+    if against:
+        if not against.isdigit() or not against.isascii() or len(against) > 9:
+            messages.error(
+                request, f"'{against[:20]}' is not a version number of {name}: nothing was started."
+            )
+            return redirect(_version_url(rule_set))
+        baseline = RuleSet.objects.filter(name=name, version=int(against)).first()
+        if baseline is None:
+            messages.error(request, f"{name} has no version {against}: nothing was started.")
+            return redirect(_version_url(rule_set))
     try:
         job = impact_start(rule_set=rule_set, user=request.user, baseline=baseline)
     except ImpactScopeError as exc:

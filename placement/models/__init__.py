@@ -30,6 +30,8 @@ from .ruleset import (
     Rule,
     RuleKind,
     RuleSet,
+    RuleSetImport,
+    RuleSetImportStatus,
     RuleSetStatus,
     RuleTestCase,
 )
@@ -61,6 +63,8 @@ __all__ = [
     "Rule",
     "RuleKind",
     "RuleSet",
+    "RuleSetImport",
+    "RuleSetImportStatus",
     "RuleSetStatus",
     "RuleTestCase",
     "Signature",

@@ -60,6 +60,9 @@ class RuleSet(models.Model):
 
     class Meta:
         ordering = ["name", "-version"]
+        permissions = [
+            ("publish_network_rules", "Publish rule sets that programs other than one's own use")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["name", "version"], name="ruleset_unique_version"),
             models.UniqueConstraint(
@@ -381,3 +384,43 @@ class RuleTestCase(RuleSetRow):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RuleSetImportStatus(models.TextChoices):
+    PENDING = "pending", "Waiting"
+    RUNNING = "running", "Reading"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Refused"
+
+
+class RuleSetImport(models.Model):
+    """A large spreadsheet import, read by a background job (the web request only checks the
+    archive's limits and stores the file). The file is kept only until it is read; the
+    person who uploaded it follows the progress and sees the draft or the problems."""
+
+    MAX_ATTEMPTS = 3
+    STALE_S = 300
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=200)
+    content = models.BinaryField(blank=True, editable=False)
+    unpacked_bytes = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=RuleSetImportStatus.choices, default=RuleSetImportStatus.PENDING
+    )
+    problems = models.JSONField(default=list, blank=True)
+    draft = models.ForeignKey(
+        RuleSet, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"Rule-set import {self.pk} ({self.get_status_display().lower()})"

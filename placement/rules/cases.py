@@ -13,6 +13,23 @@ from .errors import InputError, RuleSetError
 from .model import RuleSet
 
 MAX_CASES = 500
+MAX_LEVEL = 20  # the longest level code a test case may expect (the stored column's size)
+MAX_VALUE_TEXT = 2_000
+
+
+def _plain_problem(value, depth: int = 0) -> str:
+    """Why ``value`` is not a plain answer, rating or flag value ("" when it is): text,
+    whole numbers, decimals, yes/no, empty, or a short flat list of those - never a date, binary
+    data or a nested structure (they cannot be stored or compared)."""
+    if value is None or isinstance(value, bool | int):
+        return ""
+    if isinstance(value, float):
+        return "" if value == value and abs(value) != float("inf") else "is not a usable number"
+    if isinstance(value, str):
+        return "" if len(value) <= MAX_VALUE_TEXT else "is too long"
+    if isinstance(value, list) and depth == 0 and len(value) <= 100:
+        return next((p for p in (_plain_problem(v, 1) for v in value) if p), "")
+    return f"has the wrong type ({type(value).__name__}: a date, binary data or a structure)"
 
 
 @dataclass(frozen=True)
@@ -79,20 +96,51 @@ def cases_from_data(items: Any) -> list[TestCase]:
         if ratings is None and answers is None:
             problems.append(f"{where}: give 'ratings' or 'answers'.")
             continue
+        bad = False
         for key, value in (
             ("ratings", ratings),
             ("answers", answers),
             ("flags", item.get("flags")),
         ):
-            if value is not None and not isinstance(value, dict):
+            if value is None:
+                continue
+            if not isinstance(value, dict):
                 problems.append(f"{where}: '{key}' must be a mapping.")
+                bad = True
+                continue
+            for k, v in value.items():
+                problem = (
+                    "must be text" if not isinstance(k, str) or len(k) > 60 else _plain_problem(v)
+                )
+                if key == "flags" and not problem and not isinstance(v, bool):
+                    problem = "must be true or false"
+                if problem:
+                    problems.append(f"{where}: {key} '{str(k)[:60]}' {problem}.")
+                    bad = True
         expect = item.get("expect")
-        if not isinstance(expect, dict) or not isinstance(expect.get("level"), str | int | float):
+        level = expect.get("level") if isinstance(expect, dict) else None
+        if isinstance(level, bool) or not isinstance(level, str | int | float):
             problems.append(f"{where}: 'expect' must give at least a 'level'.")
+            continue
+        withdrawal = expect.get("withdrawal_level")
+        for key, value in (("level", level), ("withdrawal_level", withdrawal)):
+            if value is not None and (
+                isinstance(value, bool)
+                or not isinstance(value, str | int | float)
+                or len(str(value)) > MAX_LEVEL
+            ):
+                problems.append(
+                    f"{where}: 'expect.{key}' must be a level code of at most {MAX_LEVEL} "
+                    "characters."
+                )
+                bad = True
+        if bad:
             continue
         modifiers = expect.get("modifiers")
         if modifiers is not None and not (
-            isinstance(modifiers, list) and all(isinstance(m, str) for m in modifiers)
+            isinstance(modifiers, list)
+            and len(modifiers) <= 50
+            and all(isinstance(m, str) and len(m) <= 20 for m in modifiers)
         ):
             problems.append(f"{where}: 'expect.modifiers' must be a list of modifier codes.")
             continue

@@ -54,6 +54,7 @@ MAX_SMALL_INT = 32_767  # ranks, orders, review days, counts (PositiveSmallInteg
 MAX_INT = 2_147_483_647  # question bounds (IntegerField)
 MAX_ITEMS = 5_000  # rows in any one list
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class _Reader:
@@ -76,6 +77,9 @@ class _Reader:
                 return None
             if _CONTROL.search(value):
                 self._bad(where, key, "contains control characters (such as NUL)")
+                return None
+            if _SURROGATE.search(value):
+                self._bad(where, key, "contains a broken character (an unpaired surrogate)")
                 return None
             return value
         if isinstance(value, int):
@@ -239,6 +243,17 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
     dimensions = []
     for i, d in enumerate(items("dimensions")):
         where = f"dimensions[{i}]"
+        if isinstance(d, dict):
+            for key, types, what in (
+                ("scale", (int, str), "a rating code (a whole number or a short text)"),
+                ("anchors", (str,), "text"),
+            ):
+                values = d.get(key)
+                if isinstance(values, list) and any(
+                    isinstance(v, bool) or not isinstance(v, types) for v in values
+                ):
+                    r.problems.append(f"{where}: each item of '{key}' must be {what}.")
+                    d = {**d, key: []}
         dimensions.append(
             Dimension(
                 code=str(r.get(d, "code", where, str, max_len=10)),

@@ -2,7 +2,9 @@
 commands and tasks are thin wrappers)."""
 
 from .rulesets import (
+    RuleSetPublishRefused,
     RuleSetWorkflowError,
+    is_usable_name,
     rule_set_clone,
     rule_set_export,
     rule_set_import,
@@ -15,7 +17,9 @@ from .rulesets import (
 )
 
 __all__ = [
+    "RuleSetPublishRefused",
     "RuleSetWorkflowError",
+    "is_usable_name",
     "rule_set_clone",
     "rule_set_export",
     "rule_set_import",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from placement.loader import clear_cache, content_digest, engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
+from placement.rule_scope import publish_refusal
 from placement.rules import serialize
 from placement.rules.cases import CaseResult, cases_from_data, run_cases
 from placement.rules.errors import RuleSetError
@@ -18,6 +21,27 @@ from placement.ruleset_io import rule_set_to_data, test_case_data, write_rule_se
 
 class RuleSetWorkflowError(Exception):
     """A workflow step that is not allowed now; the message says why in plain words."""
+
+
+class RuleSetPublishRefused(RuleSetWorkflowError):
+    """The publisher may not change the rules of every program that uses the set."""
+
+
+# A rule-set name is part of every address of its pages and of every recommendation's label:
+# letters, digits, hyphens and underscores only (Django's slug), as the model field says.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
+def is_usable_name(name: str) -> bool:
+    return bool(_SLUG.fullmatch(name or "")) and len(name) <= 60
+
+
+def name_problem(name: str) -> str:
+    shown = ascii(name)[1:-1][:80]
+    return (
+        f"The rule-set name '{shown}' cannot be used: a name has only letters, digits, hyphens "
+        "and underscores, with no spaces or invisible characters (for example asam3-default)."
+    )
 
 
 def _next_version(name: str) -> int:
@@ -124,6 +148,11 @@ def rule_set_publish(*, rule_set: RuleSet, user) -> RuleSet:
     rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if rule_set.status != RuleSetStatus.DRAFT:
         raise RuleSetWorkflowError(f"{rule_set.label} is {rule_set.status}; only drafts publish.")
+    if not is_usable_name(rule_set.name):
+        raise RuleSetWorkflowError(name_problem(rule_set.name))
+    refusal = publish_refusal(user=user, name=rule_set.name)
+    if refusal:
+        raise RuleSetPublishRefused(refusal)
     if not rule_set_is_verified(rule_set=rule_set):
         raise RuleSetWorkflowError(
             f"{rule_set.label} is not verified in its current form. Run Verify first; "
@@ -153,8 +182,6 @@ def rule_set_publish(*, rule_set: RuleSet, user) -> RuleSet:
 
 def _located(problem: str, where: dict) -> str:
     """A problem about rule X, prefixed with the sheet and row it came from."""
-    import re
-
     match = re.match(r"Rule ([^:]+):|rules\[\d+\] \(([^)]+)\)", problem)
     rule_id = match and (match.group(1) or match.group(2))
     if rule_id and rule_id in where:
@@ -176,12 +203,14 @@ def rule_set_import(*, user, text: str = "", fmt: str | None = None, data=None) 
         data = serialize.loads(text, fmt)
     elif isinstance(data, dict):
         where = data.pop("_where", {})  # spreadsheet rows of each rule, for the messages
+    name = data.get("name") if isinstance(data, dict) else None
+    found = [] if name is None or is_usable_name(str(name)) else [name_problem(str(name))]
     try:
         engine = serialize.from_data(data)
         cases_from_data(data.get("tests"))  # shape problems of the test cases, before writing
-        found = problems(engine)
+        found += problems(engine)
     except RuleSetError as exc:
-        found = exc.problems
+        found += exc.problems
     if found:
         raise RuleSetError([_located(p, where) for p in found])
     if not engine.name:

@@ -2,9 +2,9 @@
 do twice.
 
 ``work_add`` writes a WorkItem row in the caller's transaction and enqueues the task only after
-commit. If the broker is down the enqueue fails quietly: the row stays undone and the periodic
-sweeper sends it again later. ``work_run`` counts the attempt in its own committed transaction,
-then does the work:
+commit (``config.tasks``: one quick try). If the broker is down or frozen the enqueue fails
+quietly within about a second: the row stays undone and the periodic sweeper sends it again.
+``work_run`` counts the attempt in its own committed transaction, then does the work:
 
 - notifications: the emails are planned as outbox rows (one per recipient, committed), then
   each is delivered once (see ``notifications``); the item is done when no email is waiting;
@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from config.tasks import enqueue, enqueue_on_commit
 from placement.models import EmailStatus, OutboxEmail, Placement, WorkItem, WorkKind
 
 from . import notifications
@@ -36,25 +37,13 @@ NOTIFY = {
 }
 
 
-def enqueue_on_commit(task, *args) -> None:
-    """Send ``task`` after the transaction commits; a broker failure is logged, not raised
-    (the database row is the truth, and the sweeper re-sends)."""
-
-    def send():
-        try:
-            task.delay(*args)
-        except Exception as exc:  # broker unreachable: leave it to the sweeper
-            log.warning("could not enqueue %s%s: %s", task.name, args, type(exc).__name__)
-
-    transaction.on_commit(send, robust=True)
+RUN_WORK_ITEM = "placement.run_work_item"
 
 
 def work_add(*, placement: Placement, kind: str) -> WorkItem:
-    from placement.tasks import run_work_item
-
     item, _ = WorkItem.objects.get_or_create(placement=placement, kind=kind)
     WorkItem.objects.filter(pk=item.pk).update(last_sent_at=timezone.now())
-    enqueue_on_commit(run_work_item, item.pk)
+    enqueue_on_commit(RUN_WORK_ITEM, item.pk)
     return item
 
 
@@ -147,8 +136,6 @@ def work_run(*, item_id: int) -> bool:
 def work_retry(*, item: WorkItem) -> None:
     """A superuser's "try again" on failed work: its failed or interrupted emails wait again
     (an interrupted one may then reach its recipient twice - the superuser decides)."""
-    from placement.tasks import run_work_item
-
     with transaction.atomic():
         OutboxEmail.objects.filter(
             work_item=item, status__in=[EmailStatus.FAILED, EmailStatus.UNKNOWN]
@@ -156,7 +143,7 @@ def work_retry(*, item: WorkItem) -> None:
         WorkItem.objects.filter(pk=item.pk).update(
             failed_at=None, attempts=0, next_attempt_at=None, last_error=""
         )
-        enqueue_on_commit(run_work_item, item.pk)
+        enqueue_on_commit(RUN_WORK_ITEM, item.pk)
 
 
 def work_sweep(*, older_than_s: int | None = None) -> int:
@@ -164,8 +151,6 @@ def work_sweep(*, older_than_s: int | None = None) -> int:
     digest), and re-send every undone item that is due - one not sent in the last
     ``older_than_s`` seconds, or whose wait after a failure is over. Returns how many items
     were re-sent."""
-    from placement.tasks import run_work_item
-
     notifications.outbox_mark_interrupted()
     orphans = notifications.outbox_due().filter(work_item=None).values_list("pk", flat=True)
     for email_id in orphans[:500]:
@@ -180,11 +165,8 @@ def work_sweep(*, older_than_s: int | None = None) -> int:
     )
     sent = 0
     for item_id in due.order_by("pk").values_list("pk", flat=True)[:500]:
-        try:
-            run_work_item.delay(item_id)
-        except Exception as exc:
-            log.warning("sweeper could not reach the broker: %s", type(exc).__name__)
-            break
+        if not enqueue(RUN_WORK_ITEM, item_id):
+            break  # the broker is unreachable: the next sweep tries again
         WorkItem.objects.filter(pk=item_id).update(last_sent_at=timezone.now())
         sent += 1
     return sent

@@ -19,13 +19,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")
 @pytest.fixture
 def broker_down(monkeypatch):
     """Enqueueing fails as with an unreachable broker; calling the result brings it back."""
-    working = run_work_item.delay
+    working = run_work_item.apply_async
 
     def refuse(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(run_work_item, "delay", refuse)
-    return lambda: monkeypatch.setattr(run_work_item, "delay", working)
+    monkeypatch.setattr(run_work_item, "apply_async", refuse)
+    return lambda: monkeypatch.setattr(run_work_item, "apply_async", working)
 
 
 def test_submission_succeeds_with_the_broker_down_and_the_sweeper_catches_up(

@@ -86,6 +86,11 @@ TABLE = {
     "rules:changes": ("GET", PUB, EVERYONE),
     "rules:list": ("GET", {}, EDITORS),
     "rules:import": ("GET", {}, EDITORS),
+    "rules:import_job": (
+        "GET",
+        {"job_id": "import_job"},
+        only({"rule_admin": 200}, 403) | {"superuser": 404},
+    ),
     "rules:compare": ("GET", {"name": "asam3-default"}, EDITORS),
     "rules:impact_job": (
         "GET",
@@ -171,7 +176,7 @@ def rule_objects(rule_admin) -> dict:
     """A draft of the default rule set, an impact preview of it, and a test case of the
     published version (only the rule-set rows need them: cloning takes a moment)."""
     from placement.impact import impact_start
-    from placement.models import RuleSet, RuleTestCase
+    from placement.models import RuleSet, RuleSetImport, RuleTestCase
     from placement.services import rule_set_clone
 
     published = RuleSet.objects.get(name="asam3-default", status="published")
@@ -180,6 +185,9 @@ def rule_objects(rule_admin) -> dict:
         "draft": draft.version,
         "job": impact_start(rule_set=draft, user=rule_admin).pk,
         "case": RuleTestCase.objects.filter(rule_set=published).first().pk,
+        "import_job": RuleSetImport.objects.create(
+            created_by=rule_admin, file_name="big.xlsx", status="done", draft=draft
+        ).pk,
     }
 
 
