@@ -39,9 +39,18 @@ def _app():
     return app
 
 
+_discovered = False
+
+
 def _task(name: str):
+    """The registered task, for running it in-process. The apps' ``tasks.py`` are imported
+    once (autodiscovery by the Django fixup: no ``django.setup()`` again, which would
+    reconfigure logging)."""
+    global _discovered
     app = _app()
-    app.loader.import_default_modules()  # the apps' tasks.py, registered once per process
+    if name not in app.tasks and not _discovered:
+        app.autodiscover_tasks(force=True)
+        _discovered = True
     return app.tasks[name]
 
 
@@ -65,14 +74,14 @@ def enqueue(name: str, *args) -> bool:
     """Send task ``name`` now. True when the broker took it (or it ran in-process); False
     when the broker could not be reached in time (logged, never raised)."""
     try:
-        task = _task(name)
-        if _app().conf.task_always_eager:
-            task.apply_async(args=args)
+        app = _app()
+        if app.conf.task_always_eager:
+            _task(name).apply_async(args=args)
             return True
         with producers[_sending_connection()].acquire(
             block=True, timeout=SEND_TIMEOUT_S
         ) as producer:
-            task.apply_async(args=args, producer=producer, retry=False)
+            app.send_task(name, args=args, producer=producer, retry=False)
     except Exception as exc:  # broker refused, timed out or unknown: the sweeper re-sends
         log.warning("could not enqueue %s%s: %s", name, args, type(exc).__name__)
         return False
