@@ -99,6 +99,9 @@ class Assessment(models.Model):
     decision = models.JSONField(default=dict, blank=True)  # the clinician's draft decision
     current_step = models.CharField(max_length=20, default="substances")
     completed_steps = models.JSONField(default=list, blank=True)
+    # What a step must say until it is saved again: step -> sentences (an answer that changed
+    # meaning when the assessment moved to a newer rule-set version, say).
+    notices = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

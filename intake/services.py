@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from placement.loader import engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
+from placement.rules.carry import carry_over
 from placement.rules.engine import suggest_ratings
 
 from .catalog import SUMMARY, step_codes
@@ -191,16 +192,28 @@ def assessment_save_page(
         by = assessment.updated_by.get_full_name() or assessment.updated_by.get_username()
         raise ConcurrentEditError(by=by, at=assessment.updated_at)
     newer = current_rules_for(assessment)
-    if newer is not None:
-        # Started under a version since retired: from this save on, the current one applies
-        # (submitted and signed work keeps the version it was made with).
-        assessment.moved_from_label = assessment.rule_set.label
-        assessment.rule_set = newer
     merged, notes = dict(assessment.answers), dict(assessment.notes)
     for part in parts:
         merged.update(part["answers"])
         notes[part["step"]] = part.get("notes", "")
-    assessment.answers = {k: v for k, v in merged.items() if v is not None}
+    merged = {k: v for k, v in merged.items() if v is not None}
+    done_now = {page, *(p["step"] for p in parts)} if complete else set()
+    notices = {k: v for k, v in assessment.notices.items() if k not in done_now}
+    if newer is not None:
+        # Started under a version since retired: from this save on, the current one applies
+        # (submitted and signed work keeps the version it was made with). Answers that
+        # change meaning move as the new version says; their steps are to be done again.
+        assessment.moved_from_label = assessment.rule_set.label
+        assessment.rule_set = newer
+        merged, asks = carry_over(engine_rule_set(newer), merged)
+        for ask in asks:
+            notices.setdefault(ask.step, []).append(ask.text)
+        assessment.completed_steps = [
+            s for s in assessment.completed_steps if s not in {a.step for a in asks}
+        ]
+        assessment.moved_asks = asks
+    assessment.notices = notices
+    assessment.answers = merged
     assessment.notes = {k: v for k, v in notes.items() if v.strip()}
     if substances is not None:
         assessment.substances = substances
@@ -218,8 +231,9 @@ def assessment_save_page(
             assessment.justifications = {
                 k: v for k, v in assessment.justifications.items() if k != step
             }
+    asked = {a.step for a in getattr(assessment, "moved_asks", [])}
     if complete:
-        done = [page, *(p["step"] for p in parts)]
+        done = [c for c in (page, *(p["step"] for p in parts)) if c not in asked]
         assessment.completed_steps = [
             *assessment.completed_steps,
             *(c for c in dict.fromkeys(done) if c not in assessment.completed_steps),
@@ -236,11 +250,16 @@ def moved_notice(assessment: Assessment) -> str:
     old = getattr(assessment, "moved_from_label", "")
     if not old:
         return ""
-    return (
+    text = (
         f"This assessment now uses the rule set {assessment.rule_set.label} (it was started "
         f"under {old}, since retired). The suggested ratings were worked out again with the new "
         "rules: review them before computing the recommendation."
     )
+    asks = getattr(assessment, "moved_asks", [])
+    if asks:
+        steps = ", ".join(dict.fromkeys(a.step for a in asks))
+        text += f" Some answers changed meaning: see step {steps}, which needs an answer again."
+    return text
 
 
 def missing_steps(assessment: Assessment) -> list[str]:

@@ -303,6 +303,11 @@ def _render_step(request, assessment, rs, page, forms, substances, status=200):
             "emergency": live["emergency"],
             "profile": _profile(assessment, rs),
             "moving_to": current_rules_for(assessment),
+            "notices": [
+                text
+                for code in dict.fromkeys([page.code, *(s.code for s, _ in forms)])
+                for text in assessment.notices.get(code, [])
+            ],
             "is_first": codes.index(page.code) == 0,
         },
         status=status,

@@ -154,6 +154,8 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
                 "name": m.name,
                 "description": m.description,
                 "emergency": m.emergency,
+                "handout": m.handout,
+                "track": m.track,
                 "rules": [
                     r
                     for r in recommendation.reasons

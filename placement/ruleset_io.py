@@ -138,6 +138,7 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
         return scales.get(code, True)
 
     groups = list(getattr(rule_set, "groups", None) or [])
+    carry = list(getattr(rule_set, "carry_over", None) or [])
     return {
         "format": FORMAT,
         "name": rule_set.name,
@@ -159,6 +160,7 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
             for d in dimensions
         ],
         **({"groups": groups} if groups else {}),
+        **({"carry_over": carry} if carry else {}),
         "levels": [level_data(lv) for lv in rule_set.levels.order_by("id")],
         "flags": [flag_data(f) for f in rule_set.flags.order_by("id")],
         "modifiers": [modifier_data(m) for m in rule_set.modifiers.order_by("id")],
@@ -262,6 +264,9 @@ def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = N
     if data.get("groups"):
         rule_set.groups = data["groups"]
         rule_set.save(update_fields=["groups"])
+    if data.get("carry_over") and _has_field(type(rule_set), "carry_over"):
+        rule_set.carry_over = data["carry_over"]
+        rule_set.save(update_fields=["carry_over"])
     for lv in data.get("levels", []):
         m.Level.objects.create(
             rule_set=rule_set,
@@ -282,12 +287,18 @@ def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = N
             rule_set=rule_set, code=f["code"], description=f.get("description", "")
         )
     for mod in data.get("modifiers", []):
+        extra = {
+            key: mod[key]
+            for key in ("handout", "track")
+            if mod.get(key) and _has_field(m.Modifier, key)  # not in migrations before them
+        }
         m.Modifier.objects.create(
             rule_set=rule_set,
             code=mod["code"],
             name=mod.get("name", ""),
             description=mod.get("description", ""),
             emergency=mod.get("emergency", False),
+            **extra,
         )
     for q in data.get("questions", []):
         m.Question.objects.create(

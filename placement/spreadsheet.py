@@ -43,6 +43,8 @@ OPS = {
     "ne": "is not",
     "in": "is one of",
     "not_in": "is none of",
+    "includes_any": "includes any of",
+    "includes_none": "includes none of",
     "gte": "is at least",
     "gt": "is above",
     "lte": "is at most",
@@ -85,6 +87,15 @@ DIMENSION_COLUMNS = [
     "Dimension group",
 ]
 GROUP_COLUMNS = ["Code", "Name", "Rated"]
+MODIFIER_COLUMNS = [
+    "Code",
+    "Name",
+    "Description",
+    "Emergency banner",
+    "For the person (handout)",
+    "Shown with track",
+]
+CARRY_COLUMNS = ["Question", "Earlier answer", "Becomes", "Ask again", "Why, in words"]
 LEVEL_COLUMNS = [
     ("code", "Code"),
     ("track", "Track"),
@@ -282,13 +293,38 @@ def workbook_bytes(data: dict) -> bytes:
     )
     sheet(
         "Modifiers",
-        ["Code", "Name", "Description", "Emergency banner"],
+        MODIFIER_COLUMNS,
         [
-            [m["code"], m.get("name", ""), m.get("description", ""), bool(m.get("emergency"))]
+            [
+                m["code"],
+                m.get("name", ""),
+                m.get("description", ""),
+                bool(m.get("emergency")),
+                m.get("handout", ""),
+                m.get("track", ""),
+            ]
             for m in data.get("modifiers", [])
         ],
-        [("Emergency banner", "Yes or no")],
+        [("Emergency banner", "Yes or no"), ("Shown with track", "Tracks")],
     )
+    if data.get("carry_over"):
+        sheet(
+            "Carried-over answers",
+            CARRY_COLUMNS,
+            [
+                [
+                    c["question"],
+                    _value_text(c.get("value")),
+                    "\n".join(
+                        f"{k} = {'blank' if v is None else _value_text(v)}"
+                        for k, v in (c.get("answers") or {}).items()
+                    ),
+                    c.get("ask", ""),
+                    c.get("text", ""),
+                ]
+                for c in data["carry_over"]
+            ],
+        )
     sheet(
         "Questions",
         [label for _, label in QUESTION_COLUMNS],
@@ -632,6 +668,16 @@ def _rating(scale, value):
     return code
 
 
+def _typed(text: str, question_type: str | None):
+    """A carried-over answer as the question's type keeps it: yes/no, a whole number, or
+    text (a choice that the newer version may no longer offer stays as written)."""
+    if question_type == "bool" and text.lower() in (YES, NO, "true", "false"):
+        return text.lower() in (YES, "true")
+    if question_type == "int" and _WHOLE.fullmatch(text):
+        return int(text)
+    return text
+
+
 def _shown(value, size: int = 40) -> str:
     text = str(value)
     return text if len(text) <= size else text[:size] + "..."
@@ -841,15 +887,19 @@ def _read(wb, problems: list[str]) -> dict:
         for n, r in flags.rows
     ]
     mods = _Sheet(wb, "Modifiers", problems)
-    data["modifiers"] = [
-        {
+    data["modifiers"] = []
+    for n, r in mods.rows:
+        item = {
             "code": mods.text(n, r, "Code", True),
             "name": mods.text(n, r, "Name"),
             "description": mods.text(n, r, "Description"),
             "emergency": mods.yes_no(n, r, "Emergency banner"),
         }
-        for n, r in mods.rows
-    ]
+        for key, column in (("handout", MODIFIER_COLUMNS[4]), ("track", MODIFIER_COLUMNS[5])):
+            value = mods.text(n, r, column)
+            if value:
+                item[key] = value
+        data["modifiers"].append(item)
     qs = _Sheet(wb, "Questions", problems)
     data["questions"] = []
     for n, row in qs.rows:
@@ -875,6 +925,32 @@ def _read(wb, problems: list[str]) -> dict:
         item["order"] = item["order"] or 0
         item["source"] = item["source"] or "clinician"
         data["questions"].append(item)
+    carry = _Sheet(wb, "Carried-over answers", problems, required=False)
+    types = {q["code"]: q.get("type") for q in data["questions"]}
+    if carry.rows:
+        data["carry_over"] = []
+    for n, row in carry.rows:
+        question = carry.text(n, row, "Question", True)
+        becomes: dict = {}
+        for line in carry.text(n, row, "Becomes").splitlines():
+            if not line.strip():
+                continue
+            if "=" not in line:
+                carry.bad(
+                    n, "Becomes", f"'{_shown(line.strip())}' should be written as question = value"
+                )
+                continue
+            key, value = (p.strip() for p in line.split("=", 1))
+            becomes[key] = None if value == "blank" else _typed(value, types.get(key))
+        data["carry_over"].append(
+            {
+                "question": question,
+                "value": _typed(carry.text(n, row, "Earlier answer", True), types.get(question)),
+                "answers": becomes,
+                "ask": carry.text(n, row, "Ask again"),
+                "text": carry.text(n, row, "Why, in words"),
+            }
+        )
     catalog = {
         "dimensions": {d["code"]: d["scale"] for d in data["dimensions"]},
         "flags": {f["code"] for f in data["flags"]},
@@ -1055,7 +1131,7 @@ def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
                 return None
         return item
 
-    if op in ("in", "not_in"):
+    if op in ("in", "not_in", "includes_any", "includes_none"):
         value = [one(x) for x in text.split(",") if x.strip()]
     elif op == "between":
         parts = [p for p in text.replace(",", "-").split("-") if p.strip()]

@@ -79,13 +79,14 @@ def _seed_rule_sets() -> None:
     importlib.import_module("placement.migrations.0016_default_rule_set_4th_v2").seed_4th_v2(
         apps, None
     )
+    importlib.import_module("placement.migrations.0019_default_rule_set_v3").seed_v3(apps, None)
 
 
 @pytest.fixture(autouse=True)
 def _default_rule_set_after_flush(request):
     """Transactional tests flush every table afterwards, including the rows the data
-    migrations seeded. Put the default rule sets (3rd edition: version 1 retired, 2 published;
-    4th edition: version 1 retired, 2 published) back."""
+    migrations seeded. Put the default rule sets (3rd edition: versions 1 and 2 retired, 3
+    published; 4th edition: version 1 retired, 2 published) back."""
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")):
         return

@@ -9,13 +9,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from intake.forms import TextField
-from placement.rules.model import ANY_LEVEL, RuleSet
+from placement.rules.model import ANY_LEVEL, SET_OPS, RuleSet
 
 OPS = [
     ("eq", "is"),
     ("ne", "is not"),
     ("in", "is one of"),
     ("not_in", "is none of"),
+    ("includes_any", "includes any of (several-of-a-list questions)"),
+    ("includes_none", "includes none of (several-of-a-list questions)"),
     ("gte", "is at least"),
     ("gt", "is above"),
     ("lte", "is at most"),
@@ -370,7 +372,11 @@ class ConditionForm(forms.Form):
                 raise ValidationError({"value": "Write yes or no."})
             return item
 
-        if op in ("in", "not_in"):
+        if op in ("includes_any", "includes_none") and q.type != "multichoice":
+            raise ValidationError(
+                {"op": "'Includes' compares a several-of-a-list question; use 'is one of'."}
+            )
+        if op in SET_OPS:
             return [one(x) for x in text.split(",") if x.strip()]
         if op == "between":
             parts = [p for p in text.replace(",", "-").split("-") if p.strip()]

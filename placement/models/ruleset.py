@@ -37,6 +37,9 @@ class RuleSet(models.Model):
     # 4th edition: the dimensions whose subdimensions are rated, and the one recorded only:
     # [{"code": "1", "name": "...", "rated": true}, ...]. Empty for the 3rd edition.
     groups = models.JSONField(default=list, blank=True)
+    # Answers that change meaning when a draft moves to this version (see rules/carry.py):
+    # [{"question": ..., "value": ..., "answers": {...}, "ask": ..., "text": ...}, ...]
+    carry_over = models.JSONField(default=list, blank=True)
     cloned_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
@@ -85,6 +88,7 @@ class RuleSet(models.Model):
         "primary_track",
         "withdrawal_track",
         "adolescent_flag",
+        "carry_over",
     )
 
     def save(self, *args, **kwargs):
@@ -233,6 +237,12 @@ class Modifier(RuleSetRow):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     emergency = models.BooleanField(default=False, help_text="Show as a prominent banner.")
+    handout = models.TextField(
+        blank=True, help_text="The same in words the person understands, for the handout."
+    )
+    track = models.CharField(
+        max_length=30, blank=True, help_text="Shown with this track's level (e.g. withdrawal)."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -347,7 +357,7 @@ class Condition(DraftOnlyRow):
     dimensions = models.CharField(max_length=200, blank=True, help_text="Comma-separated codes.")
     minimum = models.CharField(max_length=10, blank=True)
     question = models.CharField(max_length=60, blank=True)
-    op = models.CharField(max_length=12, blank=True)
+    op = models.CharField(max_length=20, blank=True)
     value = models.JSONField(null=True, blank=True)
     history = HistoricalRecords()
 

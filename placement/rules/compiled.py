@@ -105,7 +105,7 @@ class CompiledRuleSet:
             tuple(self._atom_bits_true(c) for c in conds) for conds in self.rule_complex
         )
         self._parts_by_fired: dict[tuple, tuple] = {}
-        self._levels_by_fired: dict[tuple, str | None] = {}
+        self._level_order: dict[str, tuple] = {}
         self._decisions: dict[int, Decision] = {}
         self._track_parts: dict[str, dict] = {track: {} for track in self.tracks}
         self._modifier_parts: dict[int, tuple] = {}
@@ -116,7 +116,7 @@ class CompiledRuleSet:
         self._packed: tuple[dict, ...] = ()
         self._packed_flags: dict[tuple, tuple[int, int]] = {}
         self._group_tables: tuple[list[int], ...] = ()
-        self._group_flags: tuple[tuple[int, ...], ...] = ()
+        self._group_flags: tuple[tuple, ...] = ()  # per group: (rule indexes, signatures)
         self.parts_per_group: tuple[int, ...] = ()
         self._primary, self._withdrawal = rs.primary_track, rs.withdrawal_track
 
@@ -262,16 +262,29 @@ class CompiledRuleSet:
             keep = fm & self.mask
             classes = [self.classes(d, fm) for d in range(self.n_dims)]
             flag_idx = tuple(self.flag_codes.index(f) for f in self.flags_used(indexes))
-            size = prod(len(c) for c in classes) << len(flag_idx)
+            # Flag combinations that leave the group's rules the same conditions on the
+            # ratings share one slice of the table (the first combination stands for them).
+            signatures: dict[tuple, int] = {}
+            representatives: list[tuple] = []
+            for bits in range(1 << len(flag_idx)):
+                on = [False] * self.n_flags
+                for i, fi in enumerate(flag_idx):
+                    on[fi] = bool(bits >> i & 1)
+                sig = self.reduced(indexes, dict(zip(self.flag_codes, on, strict=True)))
+                if sig not in signatures:
+                    signatures[sig] = len(representatives)
+                    representatives.append(tuple(on))
+            size = prod(len(c) for c in classes) * len(representatives)
             if size > MAX_TABLE_ENTRIES:
                 return False
-            plans.append((name, indexes, fm, keep, classes, flag_idx))
+            plans.append((name, indexes, fm, keep, classes, flag_idx, signatures, representatives))
         packed: list[dict] = [{} for _ in range(self.n_dims)]
         tables, parts_per_group = [], []
-        for g, (name, _indexes, fm, keep, classes, flag_idx) in enumerate(plans):
+        for g, plan in enumerate(plans):
+            name, _indexes, fm, keep, classes, flag_idx, _signatures, representatives = plan
             shift = g * _GROUP_BITS
-            # Mixed radix: dimension 0 most significant, the flags least.
-            stride = 1 << len(flag_idx)
+            # Mixed radix: dimension 0 most significant, the flag signature least.
+            stride = len(representatives)
             sums = [0]
             for d in range(self.n_dims - 1, -1, -1):
                 for ci, ratings in enumerate(classes[d]):
@@ -282,12 +295,7 @@ class CompiledRuleSet:
                 table = self.tables[d]
                 values = [table[c[0]] & fm for c in classes[d]]
                 sums = [s + v for s in sums for v in values]
-            flag_values = []
-            for bits in range(1 << len(flag_idx)):
-                on = [False] * self.n_flags
-                for i, fi in enumerate(flag_idx):
-                    on[fi] = bool(bits >> i & 1)
-                flag_values.append(self.flag_part(tuple(on)) & fm)
+            flag_values = [self.flag_part(on) & fm for on in representatives]
             bias = self.bias & fm
             sums = [s + f + bias for s in sums for f in flag_values]
             part_of: dict[int, tuple] = {}
@@ -304,7 +312,7 @@ class CompiledRuleSet:
             parts_per_group.append(len(shared))
         self._packed = tuple(packed)
         self._group_tables = tuple(tables)
-        self._group_flags = tuple(p[5] for p in plans)
+        self._group_flags = tuple((p[1], p[6]) for p in plans)
         self.parts_per_group = tuple(parts_per_group)
         self.tabulated = True
         # The hot path, bound once: no extra call per decision.
@@ -323,12 +331,9 @@ class CompiledRuleSet:
     def _packed_flag_entry(self, flags, values: tuple) -> tuple[int, int]:
         self._flag_entry(flags, values)  # validates, raising InputError for bad flags
         packed = 0
-        for g, flag_idx in enumerate(self._group_flags):
-            index = 0
-            for i, fi in enumerate(flag_idx):
-                if values[fi] is True:
-                    index |= 1 << i
-            packed += index << (g * _GROUP_BITS)
+        given = {code: v is True for code, v in zip(self.flag_codes, values, strict=True)}
+        for g, (indexes, signatures) in enumerate(self._group_flags):
+            packed += signatures[self.reduced(indexes, given)] << (g * _GROUP_BITS)
         entry = (packed, self.n_flags - values.count(None))
         self._packed_flags[values] = entry
         return entry
@@ -508,25 +513,51 @@ class CompiledRuleSet:
         return part
 
     def track_level(self, track: str, key: int) -> str | None:
-        """Only the level of a track for a key (no reasons): what verification needs."""
-        fired_ids = self._fired_indexes(key, self.track_rules[track])
-        level = self._levels_by_fired.get(fired_ids, False)
-        if level is False:
-            level = self._level_of(track, fired_ids)
-            self._levels_by_fired[fired_ids] = level
+        """Only the level of a track for a key (no reasons): what verification needs. The
+        placement rules are tried from the most intensive level down, so the first that fires
+        gives the level and the rest are never looked at; then the substitutions, in order."""
+        order = self._level_order.get(track)
+        if order is None:
+            order = self._level_order_of(track)
+        fields, need = self.rule_field, self.rule_need
+        level = None
+        for i, code in order[0]:
+            if key & fields[i][0]:
+                continue
+            for m in need[i]:
+                if not key & m:
+                    break
+            else:
+                level = code
+                break
+        if level is None:
+            return None
+        for i, from_level, to_level in order[1]:
+            if from_level not in (level, ANY_LEVEL) or key & fields[i][0]:
+                continue
+            for m in need[i]:
+                if not key & m:
+                    break
+            else:
+                level = to_level
         return level
 
-    def _level_of(self, track: str, fired_ids) -> str | None:
+    def _level_order_of(self, track: str) -> tuple:
         rules, rank = self.rules, self.rank
-        asked = [rank[rules[i].level] for i in fired_ids if isinstance(rules[i], PlacementRule)]
-        if not asked:
-            return None
-        level = self.by_rank[track][max(asked)]
-        for i in fired_ids:
-            r = rules[i]
-            if isinstance(r, Substitution) and r.from_level in (level, ANY_LEVEL):
-                level = r.to_level
-        return level
+        placements = sorted(
+            (i for i in self.track_rules[track] if isinstance(rules[i], PlacementRule)),
+            key=lambda i: -rank[rules[i].level],
+        )
+        order = (
+            tuple((i, self.by_rank[track][rank[rules[i].level]]) for i in placements),
+            tuple(
+                (i, rules[i].from_level, rules[i].to_level)
+                for i in self.track_rules[track]
+                if isinstance(rules[i], Substitution)
+            ),
+        )
+        self._level_order[track] = order
+        return order
 
     def _track_part_of(self, track: str, fired_ids) -> tuple[str | None, tuple[Reason, ...]]:
         fired = [self.rules[i] for i in fired_ids]
@@ -604,6 +635,35 @@ class CompiledRuleSet:
         if isinstance(cond, FlagIs):
             return self.flag_atoms[cond]
         return 0
+
+    def reduced(self, indexes, flags) -> tuple:
+        """The rules ``indexes`` with ``flags`` (code -> bool) put in: a rule whose flag
+        condition fails is gone (None); flags inside "any of" groups either satisfy the group
+        or drop out of it. What remains are conditions on the ratings only, so two flag
+        combinations with the same result decide every rating profile alike."""
+
+        def simplify(cond):
+            if isinstance(cond, FlagIs):
+                return bool(flags.get(cond.flag, False)) == cond.value
+            if isinstance(cond, AnyOf):
+                rest = []
+                for sub in cond.conditions:
+                    value = simplify(sub)
+                    if value is True:
+                        return True
+                    if value is not False:
+                        rest.append(value)
+                return tuple(rest) if rest else False
+            return cond
+
+        out = []
+        for i in indexes:
+            if any(bool(flags.get(f.flag, False)) != f.value for f in self.per_rule_flags[i]):
+                out.append(None)
+                continue
+            parts = [simplify(cond) for cond in self.rule_complex[i]]
+            out.append(None if False in parts else tuple(p for p in parts if p is not True))
+        return tuple(out)
 
     def flags_used(self, rule_indexes) -> list[str]:
         used: dict[str, None] = {}

@@ -31,6 +31,8 @@ _OPS = {
     "ne": "is not",
     "in": "is one of",
     "not_in": "is none of",
+    "includes_any": "includes any of",
+    "includes_none": "includes none of",
     "gt": "is above",
     "gte": "is at least",
     "lt": "is below",

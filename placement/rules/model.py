@@ -95,8 +95,23 @@ class Flag:
 class Modifier:
     code: str  # "COE"
     name: str
-    description: str = ""
+    description: str = ""  # a sentence for the clinician, the reviewer and the PDF
     emergency: bool = False  # shown as a prominent banner
+    handout: str = ""  # the same in words the person understands, for the handout
+    track: str = ""  # a track it is about ("withdrawal"): shown with that track's level
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """An answer that changes meaning when a draft moves to this version from an earlier one:
+    ``question`` answered ``value`` becomes ``answers`` (a None removes an answer), and
+    ``ask`` names a question that must be answered again, with ``text`` saying why."""
+
+    question: str
+    value: Any
+    answers: tuple[tuple[str, Any], ...] = ()
+    ask: str = ""
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +164,8 @@ ANSWER_OPS = (
     "ne",
     "in",
     "not_in",
+    "includes_any",
+    "includes_none",
     "gt",
     "gte",
     "lt",
@@ -162,13 +179,16 @@ ANSWER_OPS = (
     "age_at_least",
 )
 AGE_OPS = ("age_under", "age_at_least")
+SET_OPS = ("in", "not_in", "includes_any", "includes_none")  # compare with a list of values
 
 
 @dataclass(frozen=True)
 class AnswerIs:
     """An intake answer compared with a value. ``age_under`` and ``age_at_least`` compare the
     age on the ``assessment_date`` answer of a person born on the ``date_of_birth`` answer;
-    ``unanswered`` holds when the question was left blank."""
+    ``unanswered`` holds when the question was left blank. ``includes_any`` and
+    ``includes_none`` compare a several-of-a-list answer with a set of choices: it includes at
+    least one of them, or (answered) none of them."""
 
     question: str
     op: str
@@ -314,6 +334,7 @@ class RuleSet:
     need_rules: tuple[NeedRule, ...] = ()
     determination_rules: tuple[DeterminationRule, ...] = ()
     groups: tuple[Group, ...] = ()
+    carry_over: tuple[CarryOver, ...] = ()
     # The flag that marks an adolescent: adult-only levels are never given when it is set.
     adolescent_flag: str = "adolescent"
     # The track reported as ``Decision.level`` and the one reported as ``withdrawal_level``.

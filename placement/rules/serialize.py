@@ -18,6 +18,7 @@ from .model import (
     AnswerIs,
     AnyOf,
     AtLeast,
+    CarryOver,
     Condition,
     DeterminationRule,
     Dimension,
@@ -305,9 +306,31 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
             name=r.text(m, "name", f"modifiers[{i}]", "name"),
             description=r.text(m, "description", f"modifiers[{i}]", "long"),
             emergency=r.get(m, "emergency", f"modifiers[{i}]", bool, False),
+            handout=r.text(m, "handout", f"modifiers[{i}]", "long"),
+            track=r.get(m, "track", f"modifiers[{i}]", str, "", max_len=30),
         )
         for i, m in enumerate(items("modifiers"))
     ]
+    carry = []
+    for i, c in enumerate(items("carry_over")):
+        where = f"carry_over[{i}]"
+        value = c.get("value") if isinstance(c, dict) else None
+        given = r.get(c, "answers", where, dict, {}) or {}
+        if not _value_ok(value, where, r) or not all(
+            isinstance(k, str) and _value_ok(v, where, r) for k, v in given.items()
+        ):
+            continue
+        carry.append(
+            CarryOver(
+                question=str(r.get(c, "question", where, str)),
+                value=value,
+                answers=tuple(
+                    (k, tuple(v) if isinstance(v, list) else v) for k, v in given.items()
+                ),
+                ask=r.get(c, "ask", where, str, "", max_len=60),
+                text=r.text(c, "text", where, "long"),
+            )
+        )
     questions = []
     for i, q in enumerate(items("questions")):
         where = f"questions[{i}]"
@@ -418,6 +441,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         need_rules=tuple(groups["need"]),
         determination_rules=tuple(groups["determination"]),
         groups=tuple(groups_),
+        carry_over=tuple(carry),
         adolescent_flag=str(data.get("adolescent_flag") or "adolescent"),
         primary_track=str(data.get("primary_track") or "treatment"),
         withdrawal_track=str(data.get("withdrawal_track") or "withdrawal"),
@@ -473,7 +497,23 @@ def flag_data(flag) -> dict:
 
 
 def modifier_data(m) -> dict:
-    return {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
+    """A modifier as data; the handout text and the track appear only when given (the
+    versions shipped before them have neither)."""
+    out = {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
+    for key in ("handout", "track"):
+        if getattr(m, key, ""):
+            out[key] = getattr(m, key)
+    return out
+
+
+def carry_over_data(c) -> dict:
+    return {
+        "question": c.question,
+        "value": c.value,
+        "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in c.answers},
+        "ask": c.ask,
+        "text": c.text,
+    }
 
 
 def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> dict:
@@ -512,6 +552,7 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> 
             if rs.groups
             else {}
         ),
+        **({"carry_over": [carry_over_data(c) for c in rs.carry_over]} if rs.carry_over else {}),
         "levels": [level_data(lv) for lv in rs.levels],
         "flags": [flag_data(f) for f in rs.flags],
         "modifiers": [modifier_data(m) for m in rs.modifiers],

@@ -145,6 +145,18 @@ def _predicate(cond) -> Predicate:
         return lambda a: (have := a.get(q)) is not None and have in want
     if op == "not_in":
         return lambda a: (have := a.get(q)) is not None and have not in want
+    if op in ("includes_any", "includes_none"):
+        wanted = frozenset(want or ())
+
+        def chosen(a) -> frozenset | None:
+            have = a.get(q)
+            if have is None:
+                return None
+            return frozenset(have) if isinstance(have, tuple | list) else frozenset((have,))
+
+        if op == "includes_any":
+            return lambda a: bool((c := chosen(a)) and c & wanted)
+        return lambda a: bool((c := chosen(a)) and not c & wanted)
     if op == "gt":
         return lambda a: (have := a.get(q)).__class__ in _NUMBERS and have > want
     if op == "gte":

@@ -9,6 +9,7 @@ from .model import (
     ANSWER_OPS,
     ANY_LEVEL,
     QUESTION_TYPES,
+    SET_OPS,
     AnswerIs,
     AnyOf,
     AtLeast,
@@ -79,6 +80,22 @@ def problems(rs: RuleSet) -> list[str]:
             out.append(f"Question {q.code}: a {q.type} question needs choices.")
         if q.min_value is not None and q.max_value is not None and q.min_value > q.max_value:
             out.append(f"Question {q.code}: minimum {q.min_value} is above maximum {q.max_value}.")
+
+    tracks = set(levels_by_track)
+    for m in rs.modifiers:
+        if m.track and m.track not in tracks:
+            out.append(f"Modifier {m.code}: unknown track '{m.track}'.")
+    for i, c in enumerate(rs.carry_over, 1):
+        where = f"Carried-over answer {i}"
+        if not c.question:
+            out.append(f"{where}: name the question whose answer changes meaning.")
+        for code, _value in c.answers:
+            if code not in questions:
+                out.append(f"{where}: unknown question '{code}'.")
+        if c.ask and c.ask not in questions:
+            out.append(f"{where}: the question to ask again, '{c.ask}', is unknown.")
+        if c.ask and not c.text:
+            out.append(f"{where}: say in words why the question is asked again.")
 
     all_ids = [
         r.id
@@ -265,7 +282,7 @@ def _condition_problems(
             v = cond.value
             if not (isinstance(v, list | tuple) and len(v) == 2) or v[0] > v[1]:
                 out.append(f"{where}: 'between' needs a low and a high value, low first.")
-        elif cond.op in ("in", "not_in") and not isinstance(cond.value, list | tuple):
+        elif cond.op in SET_OPS and not isinstance(cond.value, list | tuple):
             out.append(f"{where}: '{cond.op}' needs a list of values.")
         elif cond.op in ("gt", "gte", "lt", "lte", "age_under", "age_at_least") and not isinstance(
             cond.value, int | float

@@ -271,13 +271,27 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
             parts[key] = part
         return part
 
+    # The class profiles' rating sums, the same under every flag combination.
+    sums = [0]
+    for vals in values:
+        sums = [k + v for k in sums for v in vals]
+    # Flag combinations under which the track's rules reduce to the same conditions on the
+    # ratings decide every profile alike: each such group is checked once, and its counts
+    # stand for every combination in it (its first combination is the one reported).
+    combos: dict[tuple, list[dict]] = {}
+    population_matters = bool(adult_only)
     for flag_values in itertools.product((False, True), repeat=len(flag_codes)):
         flags = dict(zip(flag_codes, flag_values, strict=True))
+        key = c.reduced(c.track_rules[track], flags)
+        if population_matters:
+            key = (*key, bool(flags.get(adolescent)))
+        combos.setdefault(key, []).append(flags)
+    checked = 0
+    for members in combos.values():
+        flags, weight = members[0], len(members)
+        checked += 1
         base = c._flag_entry(flags, tuple(flags.get(code) for code in c.flag_codes))[0]
-        keys = [base]
-        for vals in values:
-            keys = [k + v for k in keys for v in vals]
-        keys = [k & mask for k in keys]
+        keys = [(base + k) & mask for k in sums]
         lows = []
         for k in keys:
             r = rank_of_key.get(k)
@@ -290,7 +304,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
         if -1 in lows:
             for i, r in enumerate(lows):
                 if r == -1:
-                    counts["total"] += weights[i]
+                    counts["total"] += weights[i] * weight
                     if len(examples) < MAX_EXAMPLES:
                         ratings = ratings_at(i)
                         examples.append(
@@ -305,7 +319,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
         if flags.get(adolescent) and adult_only:
             for i, r in enumerate(lows):
                 if r in adult_only:
-                    counts["population"] += weights[i]
+                    counts["population"] += weights[i] * weight
                     if len(examples) < MAX_EXAMPLES:
                         ratings = ratings_at(i)
                         part = level_at(keys[i])
@@ -333,7 +347,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
                     bad = sum(map(operator.gt, lo, hi))
                     if not bad:
                         continue
-                    counts["monotone"] += bad
+                    counts["monotone"] += bad * weight
                     if len(examples) >= MAX_EXAMPLES:
                         continue
                     j = next(x for x, (a, b) in enumerate(zip(lo, hi, strict=True)) if a > b)
@@ -359,7 +373,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
                         )
                     )
     other_flags = c.n_flags - len(flag_codes)
-    report.classes = n * 2 ** len(flag_codes)
+    report.classes = n * checked
     report.profiles = sum(weights) * 2 ** len(flag_codes) * 2**other_flags
     report.violations = counts
     return report

@@ -27,7 +27,7 @@ def test_supervisor_home(client, supervisor_a):
 
 def test_rule_admin_home(client, rule_admin):
     page = home(client, rule_admin)
-    assert "asam3-default@2" in page and "starting configuration" in page
+    assert "asam3-default@3" in page and "starting configuration" in page
     assert 'href="/patients/"' not in page and 'href="/review/"' not in page
 
 

@@ -38,7 +38,7 @@ def test_the_network_hangs_together(network):
     drafts = Assessment.objects.filter(patient__in=patients, status="draft")
     assert not drafts.filter(recommendations__isnull=False).exists()
     for rec in Recommendation.objects.all()[:20]:
-        assert rec.level and rec.reasons and rec.rule_set_label == "asam3-default@2"
+        assert rec.level and rec.reasons and rec.rule_set_label == "asam3-default@3"
     # Signed placements are signed once; a placement keeps one number across its rounds.
     signed = Placement.objects.filter(status="signed")
     assert Signature.objects.filter(placement__in=signed).count() == signed.count()

@@ -93,7 +93,7 @@ def test_rule_ids_are_one_switch_away_and_the_switch_is_remembered(page, live_se
         page, live_server, "clinician", next_path=f"/assessments/{assessment.pk}/recommendation/"
     )
     expect(page.get_by_text("Moderate withdrawal with support at home.")).to_be_visible()
-    rule_set = page.get_by_text(re.compile(r"Rule set asam3-default@2"))
+    rule_set = page.get_by_text(re.compile(r"Rule set asam3-default@3"))
     expect(rule_set).to_be_hidden()
     page.get_by_role("button", name=re.compile("D1 Acute Intoxication")).click()
     expect(page.get_by_text(re.compile(r"rule R-D1-CIWA")).first).to_be_hidden()
@@ -102,7 +102,7 @@ def test_rule_ids_are_one_switch_away_and_the_switch_is_remembered(page, live_se
     expect(page.get_by_text(re.compile(r"rule R-D1-CIWA")).first).to_be_visible()
     page.reload()
     expect(page.get_by_role("switch", name="Show rule IDs")).to_be_checked()
-    expect(page.get_by_text(re.compile(r"Rule set asam3-default@2"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Rule set asam3-default@3"))).to_be_visible()
 
 
 def test_the_wizard_reads_in_short_names_and_adds_substances_in_place(page, live_server):

@@ -74,9 +74,9 @@ def test_initial_assessment_for_a_moderate_case_end_to_end(page, live_server):
     expect(page.locator("#track-treatment")).to_be_visible()
     expect(page.get_by_text("2.1 Intensive Outpatient").first).to_be_visible()
     expect(page.get_by_text("Moderate withdrawal with support at home.")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Rule set asam3-default@2"))).to_be_hidden()
+    expect(page.get_by_text(re.compile(r"Rule set asam3-default@3"))).to_be_hidden()
     page.get_by_role("switch", name="Show rule IDs").check()  # for auditors, one click away
-    expect(page.get_by_text(re.compile(r"Rule set asam3-default@2"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Rule set asam3-default@3"))).to_be_visible()
     page.get_by_role("button", name=re.compile("D1 Acute Intoxication")).click()
     expect(page.get_by_text("CIWA-Ar 10-18 suggests moderate withdrawal.").last).to_be_visible()
 

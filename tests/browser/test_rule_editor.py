@@ -17,12 +17,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
     seed()
-    sign_in(page, live_server, "ruleadmin")
+    # The default is used by every 3rd-edition program: its network rule administrator.
+    sign_in(page, live_server, "netrules")
     page.get_by_role("link", name="Rule sets").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rule sets")
     assert_accessible(page, "rule sets")
-    page.get_by_role("button", name="Clone into a draft (asam3-default version 2)").click()
-    expect(page.get_by_text("Created draft asam3-default@3 from asam3-default@2.")).to_be_visible()
+    page.get_by_role("button", name="Clone into a draft (asam3-default version 3)").click()
+    expect(page.get_by_text("Created draft asam3-default@4 from asam3-default@3.")).to_be_visible()
     assert_accessible(page, "version page")
 
     # Break monotonicity through the dropdown, inline: D2 = 4 asks for less than D2 = 3.
@@ -83,26 +84,30 @@ def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
 
     # Verify and publish.
     page.get_by_role("link", name="Rule sets").first.click()
-    page.get_by_role("link", name="Version 3").click()
+    page.get_by_role("link", name="Version 4").click()
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Verified: total and monotone")).to_be_visible()
     page.get_by_role("link", name="Go to publish").click()
     assert_accessible(page, "publish")
-    page.get_by_role("button", name="Publish asam3-default@3").click()
     expect(
-        page.get_by_text("Published asam3-default@3; the previous version is retired.")
+        page.get_by_text(re.compile("Publishing changes the rules for: Hillcrest"))
+    ).to_be_visible()
+    page.get_by_role("button", name="Publish asam3-default@4").click()
+    expect(
+        page.get_by_text("Published asam3-default@4; the previous version is retired.")
     ).to_be_visible()
     assert dict(RuleSet.objects.filter(name="asam3-default").values_list("version", "status")) == {
         1: "retired",
         2: "retired",
-        3: "published",
+        3: "retired",
+        4: "published",
     }
 
 
 def test_catalog_pages_are_accessible_and_save_in_words(page, live_server):
     seed()
     sign_in(page, live_server, "ruleadmin", next_path="/rules/")
-    page.get_by_role("button", name="Clone into a draft (asam3-default version 2)").click()
+    page.get_by_role("button", name="Clone into a draft (asam3-default version 3)").click()
     page.get_by_role("link", name="Levels, dimensions, questions").click()
     assert_accessible(page, "catalogs")
     page.get_by_role("link", name="Edit level 2.1").click()

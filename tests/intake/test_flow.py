@@ -28,7 +28,7 @@ def test_moderate_case_end_to_end(clinician_client, patient_a, supervisor_a):
     text = page.content.decode()
     assert "Intensive Outpatient" in text
     assert "T-D3-2" in text and "W-D1-2-SUPPORTED" in text
-    assert "asam3-default@2" in text
+    assert "asam3-default@3" in text
     assert "At least 9 hours a week" in text
     response = clinician_client.post(
         reverse("intake:recommendation", args=[assessment.pk]),

@@ -67,7 +67,8 @@ def test_the_banner_stays_on_later_steps_and_says_it_once(clinician_client, pati
     assessment = start(clinician_client, patient_a)
     save_step(
         clinician_client, assessment, "D3",
-        {"suicide_risk": "recent_attempt", "psychiatric_symptoms": "none"}, rating=3,
+        {"suicide_risk": "none", "suicide_attempt_past_3_months": True,
+         "psychiatric_symptoms": "none"}, rating=3,
     )  # fmt: skip
     page = clinician_client.get(
         reverse("intake:assessment_step", args=[assessment.pk, "D4"])
@@ -124,16 +125,16 @@ def test_a_version_1_draft_says_it_will_move_and_moves_at_its_next_save(clinicia
         reverse("intake:assessment_step", args=[v1_draft.pk, "D1"])
     ).content.decode()
     assert "started under the rules asam3-default, version 1" in page
-    assert "moves to asam3-default, version 2" in page
+    assert "moves to asam3-default, version 3" in page
     response = save_step(
         clinician_client, v1_draft, "D1",
         {"ciwa_ar_score": 6, "withdrawal_complications_history": True}, rating=2,
     )  # fmt: skip
     page = clinician_client.get(response["Location"]).content.decode()
-    assert "now uses the rule set asam3-default@2" in page
+    assert "now uses the rule set asam3-default@3" in page
     v1_draft.refresh_from_db()
-    assert v1_draft.rule_set.label == "asam3-default@2"
-    assert v1_draft.suggested_ratings["D1"] == 2  # version 2's complicated-history rule
+    assert v1_draft.rule_set.label == "asam3-default@3"
+    assert v1_draft.suggested_ratings["D1"] == 2  # version 2's complicated-history rule, kept
 
 
 def test_submitted_work_keeps_version_1(clinician_a, supervisor_a, patient_a):
@@ -159,7 +160,7 @@ def test_release_notes_list_every_change_and_the_programs_impact(
     make_assessment(clinician_a, PatientFactory(program=program_a), answers=calm,
                     ratings={"D1": 0, "D3": 0, "D5": 0})  # fmt: skip
     home = clinician_client.get(reverse("home")).content.decode()
-    assert "New rules in use since" in home and "/rules/asam3-default/2/changes/" in home
+    assert "New rules in use since" in home and "/rules/asam3-default/3/changes/" in home
     page = clinician_client.get("/rules/asam3-default/2/changes/").content.decode()
     assert "Version 2 mends under-placement" in page
     assert "ASAM 2020 alcohol withdrawal guideline" in page

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import MODERATE_ANSWERS, PatientFactory, step_post
+from tests.factories import MODERATE_ANSWERS, MODERATE_SUGGESTED, PatientFactory, step_post
 from tests.intake.conftest import complete_moderate, save_step, start
 
 pytestmark = pytest.mark.django_db
@@ -233,13 +233,16 @@ def test_adolescent_gets_adolescent_names_hours_and_no_adult_only_level(
     assessment = start(clinician_client, teen)
     ratings = {"D3": 3}
     answers = dict(MODERATE_ANSWERS)
+    # Mild withdrawal: from version 3 on, moderate withdrawal in a young person is managed in a
+    # medically monitored level (T-ADOLESCENT-WM), which would hide what this test looks at.
+    answers["D1"] = {"ciwa_ar_score": 6}
     answers["D3"] = {
         "suicide_risk": "ideation",
         "psychiatric_symptoms": "moderate",
         "cognitive_impairment": True,
     }  # suggests D3 2; the clinician confirms 3 (24-hour structure, no monitoring flag)
     for step, values in answers.items():
-        rating = {"substances": None, "D1": 2, "D2": 1, "D3": 3, "D4": 2, "D5": 2, "D6": 0}[step]
+        rating = {"substances": None, "D1": 1, "D2": 1, "D3": 3, "D4": 2, "D5": 2, "D6": 0}[step]
         assert (
             save_step(clinician_client, assessment, step, values, rating=rating).status_code == 302
         )
@@ -262,7 +265,13 @@ def test_adolescent_iop_shows_six_hours(clinician_client, program_a):
     today = datetime.date.today()
     teen = PatientFactory(program=program_a, date_of_birth=today.replace(year=today.year - 15))
     assessment = start(clinician_client, teen)
-    complete_moderate(clinician_client, assessment)
+    for step, answers in MODERATE_ANSWERS.items():
+        if step == "D1":
+            answers = {"ciwa_ar_score": 6}  # mild: moderate would mean 3.7 for a young person
+        rating = {**MODERATE_SUGGESTED, "D1": 1}.get(step)
+        assert (
+            save_step(clinician_client, assessment, step, answers, rating=rating).status_code == 302
+        )
     clinician_client.post(
         reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
         {"confirm_ratings": "on"},

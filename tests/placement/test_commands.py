@@ -36,8 +36,8 @@ def test_recommend_one_case(tmp_path):
     result = json.loads(out)
     assert result["level"] == "2.1"
     assert result["withdrawal_level"] == "2-WM"
-    assert result["modifiers"] == ["COE", "MOUD"]
-    assert result["rule_set"] == "asam3-default@2"
+    assert result["modifiers"] == ["COE", "MOUD", "NALOXONE"]
+    assert result["rule_set"] == "asam3-default@3"
     assert {r["rule"] for r in result["reasons"] if r["deciding"]} >= {"T-D3-2", "W-D1-2-SUPPORTED"}
 
 
@@ -134,8 +134,8 @@ def test_verify_rules_passes_on_the_default():
     code, out, _ = run("verify_rules")
     assert code == 0
     assert "monotonicity violations: 0" in out
-    assert "64,000,000 profile and flag combinations" in out
-    assert out.splitlines()[0] == "asam3-default@2 (published)"
+    assert "1,024,000,000 profile and flag combinations" in out  # 16 flags
+    assert out.splitlines()[0] == "asam3-default@3 (published)"
 
 
 def test_verify_rules_fails_on_a_broken_draft_listing_counterexamples(rule_admin):

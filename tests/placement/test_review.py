@@ -290,7 +290,7 @@ def test_pdf_has_the_part_2_notice_on_every_page_and_only_members_get_it(
         assert "42 CFR part 2" in text
     text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
     assert submitted.assessment.patient.mrn in text
-    assert "asam3-default@2" in text and "T-D3-2" in text
+    assert "asam3-default@3" in text and "T-D3-2" in text
     other = Client()
     other.force_login(clinician_b)
     assert other.get(reverse("placement:placement_pdf", args=[submitted.pk])).status_code == 404

@@ -168,10 +168,10 @@ def test_export_and_import_through_admin(admin_client, published):
     response = admin_client.get(
         reverse("admin:placement_ruleset_export", args=[published.pk]) + "?format=yaml"
     )
-    assert response["Content-Disposition"] == 'attachment; filename="asam3-default-v2.yaml"'
+    assert response["Content-Disposition"] == 'attachment; filename="asam3-default-v3.yaml"'
     upload = SimpleUploadedFile("rules.yaml", response.content)
     response = admin_client.post(reverse("admin:placement_ruleset_import"), {"file": upload})
-    imported = RuleSet.objects.get(version=3)
+    imported = RuleSet.objects.get(name="asam3-default", version=4)
     assert response["Location"] == change_url(imported)
     data = yaml.safe_load(response.content or b"{}") or {}
     assert data == {}

@@ -63,7 +63,11 @@ def rule_post(editor, draft, rule_id, headers=None, **changes):
 def test_the_version_page_reads_as_sentences_by_track(editor, published):
     page = editor.get(url("version", published)).content.decode()
     assert "When D5 is 3 or more and D6 is 3 or more: treatment at least 3.5" in page
-    assert "When D1 is 2 and D6 is 1 or less: withdrawal at least 2-WM" in page
+    assert (
+        "When D1 is 2 and D6 is 1 or less and not low medical risk withdrawal: withdrawal at "
+        "least 2-WM" in page
+    )
+    assert "When D1 is 2 and low medical risk withdrawal: withdrawal at least 1-WM" in page
     assert "When not imminent danger and no sud diagnosis" not in page  # flags as words
     assert "Substitutions (run in this order" in page and "Rating rules" in page
 
@@ -202,17 +206,20 @@ def test_a_failing_test_case_blocks_publishing_until_fixed(editor, draft, rule_a
     from placement.services import rule_set_publish, rule_set_verify
     from placement.services.rulesets import RuleSetWorkflowError
 
-    data = {"name": "Severe relapse risk alone", "source": "ratings", "expect_level": "2.5",
-            **{f"r_D{i}": "0" for i in range(1, 7)}, "r_D5": "3"}  # fmt: skip
+    data = {"name": "Continuous use despite treatment alone", "source": "ratings",
+            "expect_level": "3.7", **{f"r_D{i}": "0" for i in range(1, 7)},
+            "r_D5": "4"}  # fmt: skip
     response = editor.post(url("tests", draft), data)
     assert response.status_code == 302
     page = editor.get(response["Location"]).content.decode()
-    assert "Added the test case &#x27;Severe relapse risk alone&#x27;: it fails." in page
-    assert "treatment level is 2.1, expected 2.5" in page
+    assert (
+        "Added the test case &#x27;Continuous use despite treatment alone&#x27;: it fails." in page
+    )
+    assert "treatment level is 3.5, expected 3.7" in page
     rule_set_verify(rule_set=draft, user=rule_admin)
     with pytest.raises(RuleSetWorkflowError, match="1 test case"):
         rule_set_publish(rule_set=draft, user=rule_admin)
-    rule_post(editor, draft, "T-D5-3", level="2.5")
+    rule_post(editor, draft, "T-D5-4", level="3.7")
     rule_set_verify(rule_set=draft, user=rule_admin)
     rule_set_publish(rule_set=draft, user=rule_admin)
     draft.refresh_from_db()
@@ -247,7 +254,7 @@ def test_spreadsheet_export_import_export_keeps_every_cell(editor, published, ru
     import openpyxl
 
     first = editor.get(url("export", published, "xlsx"))
-    assert first["Content-Disposition"] == 'attachment; filename="asam3-default-v2.xlsx"'
+    assert first["Content-Disposition"] == 'attachment; filename="asam3-default-v3.xlsx"'
     wb = openpyxl.load_workbook(io.BytesIO(first.content))
     assert wb.sheetnames[:4] == ["About", "Dimensions", "Levels", "Flags"]
     assert [c.value for c in wb["Conditions"][1]][:3] == [
@@ -382,3 +389,41 @@ def test_every_editor_page_refuses_clinicians(client, clinician_a, published):
         assert client.get(url(name, published)).status_code == 403
     assert client.get(reverse("rules:list")).status_code == 403
     assert RuleTestCase.objects.exists() and Rule.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "sentence"),
+    [
+        (
+            "F-LOW-RISK-WITHDRAWAL",
+            "includes none of Alcohol, Benzodiazepines or other sedatives: sets low medical "
+            "risk withdrawal",
+        ),
+        (
+            "W-D1-2-SUPPORTED",
+            "When D1 is 2 and D6 is 1 or less and not low medical risk withdrawal: withdrawal "
+            "at least 2-WM",
+        ),
+    ],
+)
+def test_set_comparisons_and_negated_flags_are_shown_and_saved_by_the_editor(
+    editor, draft, rule_id, sentence
+):
+    from placement.ruleset_io import rule_set_to_data
+
+    before = next(r for r in rule_set_to_data(draft)["rules"] if r["id"] == rule_id)
+    page = editor.get(url("rule_edit", draft, rule_id)).content.decode()
+    assert 'value="includes_none" selected' in page or 'value="off" selected' in page
+    response = rule_post(editor, draft, rule_id)  # saved as shown, nothing changed
+    assert response.status_code == 302
+    after = next(r for r in rule_set_to_data(draft)["rules"] if r["id"] == rule_id)
+    assert after == before
+    assert sentence in editor.get(url("version", draft)).content.decode()
+
+
+def test_an_includes_comparison_on_a_one_of_a_list_question_is_refused(editor, draft):
+    response = rule_post(
+        editor, draft, "R-D6-HOMELESS", **{"cond-0-op": "includes_any", "cond-0-value": "homeless"}
+    )
+    assert response.status_code == 400
+    assert "compares a several-of-a-list question" in response.content.decode()

@@ -30,14 +30,15 @@ def counts():
     return (RuleSet.objects.count(), Rule.objects.count(), Condition.objects.count())
 
 
-def test_the_migrations_seed_both_default_versions_row_for_row(published):
-    from placement.defaults import DEFAULT_RULE_SET_V2_FILE
+def test_the_migrations_seed_every_default_version_row_for_row(published):
+    from placement.defaults import DEFAULT_RULE_SET_V2_FILE, DEFAULT_RULE_SET_V3_FILE
 
-    assert published.version == 2
-    assert rule_set_to_data(published) == yaml.safe_load(DEFAULT_RULE_SET_V2_FILE.read_text())
-    retired = RuleSet.objects.get(name="asam3-default", version=1)
-    assert retired.status == RuleSetStatus.RETIRED and retired.retired_at is not None
-    assert rule_set_to_data(retired) == yaml.safe_load(DEFAULT_RULE_SET_FILE.read_text())
+    assert published.version == 3
+    assert rule_set_to_data(published) == yaml.safe_load(DEFAULT_RULE_SET_V3_FILE.read_text())
+    for version, shipped in ((1, DEFAULT_RULE_SET_FILE), (2, DEFAULT_RULE_SET_V2_FILE)):
+        retired = RuleSet.objects.get(name="asam3-default", version=version)
+        assert retired.status == RuleSetStatus.RETIRED and retired.retired_at is not None
+        assert rule_set_to_data(retired) == yaml.safe_load(shipped.read_text())
 
 
 def test_published_rows_cannot_be_edited_or_deleted(published):
@@ -54,7 +55,7 @@ def test_published_rows_cannot_be_edited_or_deleted(published):
 
 def test_clone_makes_an_editable_draft_with_the_same_decisions(published, rule_admin):
     draft = rule_set_clone(rule_set=published, user=rule_admin)
-    assert (draft.status, draft.version, draft.cloned_from) == ("draft", 3, published)
+    assert (draft.status, draft.version, draft.cloned_from) == ("draft", 4, published)
     ratings = {"D1": 2, "D2": 3, "D3": 1, "D4": 2, "D5": 3, "D6": 3}
     assert evaluate(engine_rule_set(draft), ratings, {}) == evaluate(
         engine_rule_set(published), ratings, {}
@@ -116,7 +117,7 @@ def test_a_draft_with_an_unknown_level_reports_it_in_words(published, rule_admin
 def test_export_import_export_is_byte_identical(published, rule_admin, fmt):
     first = rule_set_export(rule_set=published, fmt=fmt)
     imported = rule_set_import(text=first, user=rule_admin)
-    assert imported.status == "draft" and imported.version == 3
+    assert imported.status == "draft" and imported.version == 4
     assert rule_set_export(rule_set=imported, fmt=fmt) == first
 
 

@@ -102,11 +102,11 @@ def test_a_large_import_runs_as_a_background_job_and_shows_its_draft(
     job = RuleSetImport.objects.get()
     assert response["Location"] == reverse("rules:import_job", args=[job.pk])
     job.refresh_from_db()
-    assert job.status == "done" and job.draft.label == "asam3-default@3"
+    assert job.status == "done" and job.draft.label == "asam3-default@4"
     assert bytes(job.content) == b""  # the file is not kept once read
     page = client.get(response["Location"]).content.decode()
-    assert "Imported as draft asam3-default@3." in page
-    assert reverse("rules:version", args=["asam3-default", 3]) in page
+    assert "Imported as draft asam3-default@4." in page
+    assert reverse("rules:version", args=["asam3-default", 4]) in page
 
 
 @override_settings(STEPWISE_IMPORT_SYNC_BYTES=1_000)
@@ -122,7 +122,7 @@ def test_a_large_import_that_fails_lists_its_problems_on_its_page(
         )
     page = client.get(response["Location"]).content.decode()
     assert "The file was not imported" in page and "more than 5,000 rows" in page
-    assert RuleSet.objects.filter(name="asam3-default", version=3).count() == 0
+    assert RuleSet.objects.filter(name="asam3-default", version=4).count() == 0
 
 
 @override_settings(STEPWISE_IMPORT_SYNC_BYTES=1_000)

@@ -52,8 +52,8 @@ def test_second_programs_administrator_cannot_publish_the_shared_default(
     client.post(url)  # the button is hidden; the server refuses the POST all the same
     draft.refresh_from_db()
     assert draft.status == "draft"
-    assert current_rule_set(program_a).version == 2  # Program A's next assessment: unchanged
-    assert current_rule_set(program_b).version == 2
+    assert current_rule_set(program_a).version == 3  # Program A's next assessment: unchanged
+    assert current_rule_set(program_b).version == 3
     follow = client.get(url).content.decode()
     assert "would change the rules of programs you do not administer (Program A)" in follow
 

@@ -6,9 +6,11 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.groups import NETWORK_GROUP
 from accounts.models import Program
 from accounts.roles import Role
 from accounts.services import membership_grant
@@ -80,6 +82,9 @@ USERS = [
     ("supervisor4", "Lou", "Supervisor", "lakeside", Role.SUPERVISOR),
     ("ruleadmin4", "Robin", "Rules", "lakeside", Role.RULE_ADMIN),
 ]
+# The network rule administrator: rule administrator of every demo program, and in the group
+# that may publish rule sets several programs use.
+NETWORK_RULE_ADMIN = ("netrules", "Nico", "Network")
 
 # Fictional people. program code, MRN, given, family, birth date, sex
 PATIENTS = [
@@ -127,6 +132,7 @@ class Command(BaseCommand):
                 f"  {username:<12} {role.label} - {dict(PROGRAMS)[code]}"
                 for username, _, _, code, role in USERS
             )
+            + f"\n  {NETWORK_RULE_ADMIN[0]:<12} Network rule administrator - every program"
             + "\n  admin        Administrator (superuser)"
         )
 
@@ -177,6 +183,18 @@ class Command(BaseCommand):
                 user.save()
                 created += 1
             membership_grant(user=user, program=programs[code], role=role)
+        username, first, last = NETWORK_RULE_ADMIN
+        network, new = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
+        )
+        if new:
+            network.set_password(DEMO_PASSWORD)
+            network.save()
+            created += 1
+        for program in programs.values():
+            membership_grant(user=network, program=program, role=Role.RULE_ADMIN)
+        network.groups.add(Group.objects.get_or_create(name=NETWORK_GROUP)[0])
         admin, new = User.objects.get_or_create(
             username="admin",
             defaults={

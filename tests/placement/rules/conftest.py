@@ -1,6 +1,10 @@
 import pytest
 
-from placement.defaults import DEFAULT_RULE_SET_FILE, DEFAULT_RULE_SET_V2_FILE
+from placement.defaults import (
+    DEFAULT_RULE_SET_FILE,
+    DEFAULT_RULE_SET_V2_FILE,
+    DEFAULT_RULE_SET_V3_FILE,
+)
 from placement.rules import serialize
 
 
@@ -16,6 +20,18 @@ def load_v2():
     return serialize.from_data(
         serialize.loads(DEFAULT_RULE_SET_V2_FILE.read_text(encoding="utf-8")), version=2
     )
+
+
+def load_v3():
+    """Version 3 (section 9)."""
+    return serialize.from_data(
+        serialize.loads(DEFAULT_RULE_SET_V3_FILE.read_text(encoding="utf-8")), version=3
+    )
+
+
+@pytest.fixture(scope="session")
+def v3_rs():
+    return load_v3()
 
 
 @pytest.fixture(scope="session")

@@ -163,6 +163,10 @@ def answer_holds(cond, answers: Mapping) -> bool:
         return have in want
     if op == "not_in":
         return have not in want
+    if op in ("includes_any", "includes_none"):
+        chosen = set(have) if isinstance(have, list | tuple) else {have}
+        hit = bool(chosen & set(want))
+        return bool(chosen) and (hit if op == "includes_any" else not hit)
     if isinstance(have, bool) or not isinstance(have, int | float):
         return False
     if op == "gt":
