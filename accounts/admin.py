@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .editions import edition_plan
 from .models import Membership, Program
 from .services import membership_grant, membership_revoke
 
@@ -35,12 +36,18 @@ class ProgramAdmin(SuperuserOnlyAdmin):
         "name",
         "code",
         "edition",
+        "edition_plan",
         "phone",
         "review_target_hours",
         "require_2fa_for_clinicians",
     ]
     search_fields = ["name", "code"]
     inlines = [MembershipInline]
+    readonly_fields = ["edition_plan"]
+
+    @admin.display(description="ASAM Criteria edition of new assessments")
+    def edition_plan(self, obj) -> str:
+        return edition_plan(obj) if obj and obj.pk else "-"
 
     def save_formset(self, request, form, formset, change):
         # Memberships go through the service so that groups and staff status follow.

@@ -62,13 +62,26 @@ def home_sections(*, user) -> dict:
         sections.append({"template": "accounts/_home_admin.html", **failed_work_counts()})
     from django.utils import timezone
 
-    new_rules = None
+    new_rules, switches = [], []
     if roles & {"clinician", "supervisor"}:
-        from placement.editor.selectors import new_rules_notice
+        from placement.editor.selectors import new_rules_notices
 
-        new_rules = new_rules_notice(user=user)
+        new_rules = new_rules_notices(user=user)
+        from .editions import edition_name
+
+        today = timezone.localdate()
+        switches = [
+            {
+                "program": p,
+                "edition": edition_name(p.switch_to),
+                "on": p.switch_on,
+            }
+            for p in programs_for_user(user=user)
+            if p.switch_to and p.switch_on and p.switch_on > today
+        ]
     return {
         "new_rules": new_rules,
+        "edition_switches": switches,
         "patients_shown": _patients_shown(sections),
         "roles": roles,
         "programs": list(programs_for_user(user=user)),

@@ -29,8 +29,23 @@ class Program(models.Model):
         max_length=2,
         choices=editions.CHOICES,
         default="3",
-        help_text="New assessments use the published rules of this edition; assessments already "
-        "started keep theirs.",
+        help_text="New assessments use the published rules of this edition (until the switch "
+        "below, when one is set); assessments already started keep theirs.",
+    )
+    # A scheduled switch: assessments dated on or after ``switch_on`` use ``switch_to``.
+    switch_to = models.CharField(
+        "switch to edition",
+        max_length=2,
+        choices=editions.CHOICES,
+        blank=True,
+        help_text="The edition the program moves to on the date below (as its state announced).",
+    )
+    switch_on = models.DateField(
+        "switch on",
+        null=True,
+        blank=True,
+        help_text="Assessments dated on or after this day use the new edition; drafts started "
+        "before it keep theirs.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -39,6 +54,25 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if bool(self.switch_to) != bool(self.switch_on):
+            raise ValidationError("Give both the edition to switch to and the date, or neither.")
+        if self.switch_to and self.switch_to == self.edition:
+            raise ValidationError({"switch_to": "The program is already on this edition."})
+
+    def edition_on(self, day) -> str:
+        """The edition of assessments dated ``day``."""
+        if self.switch_to and self.switch_on and day >= self.switch_on:
+            return self.switch_to
+        return self.edition
+
+    @property
+    def editions(self) -> list[str]:
+        """The editions the program uses now or will use after its switch."""
+        return [self.edition, *([self.switch_to] if self.switch_to else [])]
 
 
 class Membership(models.Model):

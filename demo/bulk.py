@@ -38,6 +38,14 @@ def insert(model: type[models.Model], rows: list[dict], batch: int = 50_000) -> 
     """Write ``rows`` into ``model``'s table; returns how many."""
     if not rows:
         return 0
+    # Columns the rows leave out get their field's default (COPY would write NULL).
+    missing = [
+        f
+        for f in model._meta.concrete_fields
+        if f.column not in rows[0] and not f.primary_key and f.has_default()
+    ]
+    if missing:
+        rows = [{**row, **{f.column: f.get_default() for f in missing}} for row in rows]
     columns = list(rows[0])
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(model._meta.db_table)

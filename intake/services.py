@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from placement.loader import engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
+from placement.rule_scope import rule_set_for, rule_set_name_for
 from placement.rules.carry import carry_over
 from placement.rules.engine import suggest_ratings
 
@@ -45,15 +46,11 @@ def patient_register(*, user, program, data: dict) -> Patient:
         ) from None
 
 
-def current_rule_set(program=None) -> RuleSet:
-    """The published rule set new assessments use: the one of the program's edition (or,
-    without a program, the configured default)."""
-    from django.conf import settings
-
-    name = settings.STEPWISE_DEFAULT_RULE_SET
-    if program is not None:
-        name = settings.STEPWISE_RULE_SETS.get(program.edition, name)
-    return RuleSet.objects.get(name=name, status=RuleSetStatus.PUBLISHED)
+def current_rule_set(program=None, on=None) -> RuleSet:
+    """The published rule set of new assessments dated ``on`` (today): the program's variant
+    of the edition in force for that date, or that edition's network default (without a
+    program, the configured default)."""
+    return rule_set_for(program=program, on=on)
 
 
 @transaction.atomic
@@ -72,7 +69,7 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
         patient=patient,
         kind=kind,
         assessment_date=assessment_date,
-        rule_set=current_rule_set(patient.program),
+        rule_set=current_rule_set(patient.program, on=assessment_date),
         previous=previous,
         answers=answers,
         substances=substances,
@@ -94,11 +91,16 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
 def current_rules_for(assessment: Assessment) -> RuleSet | None:
     """The published version an unsubmitted assessment moves to at its next save, when the
     version it was started under has since been retired; None when it stays where it is."""
-    if not assessment.editable or assessment.rule_set.status == RuleSetStatus.PUBLISHED:
+    if not assessment.editable:
         return None
-    current = RuleSet.objects.filter(
-        name=assessment.rule_set.name, status=RuleSetStatus.PUBLISHED
-    ).first()
+    # The same edition as the draft was started in (a program's scheduled switch applies to
+    # assessments started after it): its variant for the program, or the network default.
+    name = rule_set_name_for(
+        program=assessment.patient.program, edition=assessment.rule_set.edition
+    )
+    if name == assessment.rule_set.name and assessment.rule_set.status == RuleSetStatus.PUBLISHED:
+        return None
+    current = RuleSet.objects.filter(name=name, status=RuleSetStatus.PUBLISHED).first()
     return current if current is not None and current.pk != assessment.rule_set_id else None
 
 
@@ -252,14 +254,35 @@ def moved_notice(assessment: Assessment) -> str:
         return ""
     text = (
         f"This assessment now uses the rule set {assessment.rule_set.label} (it was started "
-        f"under {old}, since retired). The suggested ratings were worked out again with the new "
-        "rules: review them before computing the recommendation."
+        f"under {old}, which no longer applies). The suggested ratings were worked out again "
+        "with the new rules: review them before computing the recommendation."
     )
     asks = getattr(assessment, "moved_asks", [])
     if asks:
         steps = ", ".join(dict.fromkeys(a.step for a in asks))
         text += f" Some answers changed meaning: see step {steps}, which needs an answer again."
     return text
+
+
+def edition_note(assessment: Assessment, today=None) -> str:
+    """What a draft says when its program has switched editions since it was started: it keeps
+    the edition it was started in ("" when nothing to say)."""
+    from django.utils import timezone
+
+    from accounts.editions import edition_name
+
+    program = assessment.patient.program
+    today = today or timezone.localdate()
+    now = program.edition_on(today)
+    if not assessment.editable or str(assessment.rule_set.edition) == now:
+        return ""
+    started = edition_name(assessment.rule_set.edition)
+    when = program.switch_on.strftime("%-d %B %Y") if program.switch_on else "its switch"
+    return (
+        f"This draft uses the {started}: it was started before {program.name} moved to the "
+        f"{edition_name(now)} on {when}. A draft keeps the edition it was started in; new "
+        "assessments use the new one."
+    )
 
 
 def missing_steps(assessment: Assessment) -> list[str]:

@@ -35,6 +35,7 @@ from .services import (
     assessment_save_page,
     assessment_suggestions,
     current_rules_for,
+    edition_note,
     missing_steps,
     moved_notice,
     next_step,
@@ -303,6 +304,7 @@ def _render_step(request, assessment, rs, page, forms, substances, status=200):
             "emergency": live["emergency"],
             "profile": _profile(assessment, rs),
             "moving_to": current_rules_for(assessment),
+            "edition_note": edition_note(assessment),
             "notices": [
                 text
                 for code in dict.fromkeys([page.code, *(s.code for s, _ in forms)])

@@ -58,38 +58,60 @@ class Explanation:
     determines: bool = False
     person_centered: list[tuple[str, str]] = field(default_factory=list)
     changed_drivers: list[str] = field(default_factory=list)
+    # A previous placement under the other edition: the step in words ("stepped down from 3.5
+    # (3rd edition) to 2.5 COE (4th edition)"), read on the shared care-intensity scale.
+    across_editions: str = ""
 
 
 def level_name(level: Level, adolescent: bool) -> str:
     return level.display_name(adolescent)
 
 
-def previous_placement_level(assessment) -> str | None:
-    """The final level of the patient's latest signed placement before this assessment."""
-    previous = (
+def previous_placement(assessment) -> Placement | None:
+    """The patient's latest signed placement before this assessment, with its rule set."""
+    return (
         Placement.objects.filter(
             assessment__patient_id=assessment.patient_id, status=PlacementStatus.SIGNED
         )
         .exclude(assessment_id=assessment.pk)
+        .select_related("recommendation__rule_set")
         .order_by("-decided_at")
-        .values_list("final_level", flat=True)
         .first()
     )
-    return previous
 
 
-def movement(rs: RuleSet, previous_code: str | None, code: str) -> str:
-    if not previous_code:
+def movement(before: Level | None, after: Level) -> str:
+    """Entry, step down, step up or continue: the two levels' care intensities compared (one
+    scale for every rule set, so a 3rd-edition level and a 4th-edition one compare too)."""
+    if before is None:
         return "entry"
-    try:
-        before, after = rs.level(previous_code).rank, rs.level(code).rank
-    except KeyError:
-        return "entry"
-    if after < before:
+    if after.care_intensity < before.care_intensity:
         return "step down"
-    if after > before:
+    if after.care_intensity > before.care_intensity:
         return "step up"
     return "continue"
+
+
+def across_editions_text(before: Level, before_rs, after: Level, after_rs) -> str:
+    """ "Stepped down from 3.5 (3rd edition) to 2.5 COE (4th edition; nearest 3rd-edition
+    level 2.5)." when the two placements are under different editions ("" otherwise)."""
+    from accounts.editions import edition_name
+
+    if str(before_rs.edition) == str(after_rs.edition):
+        return ""
+    verb = {"step down": "Stepped down", "step up": "Stepped up"}.get(
+        movement(before, after), "Continued at the same intensity"
+    )
+
+    def named(level: Level, rs) -> str:
+        nearest = (
+            f"; nearest 3rd-edition level {level.crosswalk_3rd}"
+            if level.crosswalk_3rd and str(rs.edition) != "3"
+            else ""
+        )
+        return f"{level.code} ({edition_name(rs.edition)}{nearest})"
+
+    return f"{verb} from {named(before, before_rs)} to {named(after, after_rs)}."
 
 
 def explain(recommendation: Recommendation, assessment=None) -> Explanation:
@@ -163,7 +185,15 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
                 ],
             }
         )
-    previous_code = previous_placement_level(assessment)
+    earlier = previous_placement(assessment)
+    before_level, before_rs = None, None
+    if earlier is not None:
+        before_rs = engine_rule_set(earlier.recommendation.rule_set)
+        try:
+            before_level = before_rs.level(earlier.final_level)
+        except KeyError:
+            before_level = None
+    now_level = rs.level(recommendation.level)
     explanation = Explanation(
         rule_set_label=recommendation.rule_set_label,
         adolescent=adolescent,
@@ -183,8 +213,11 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
             for f in rs.flags
             if recommendation.flags.get(f.code)
         ],
-        movement=movement(rs, previous_code, recommendation.level),
-        previous_level=rs.level(previous_code) if previous_code else None,
+        movement=movement(before_level, now_level),
+        previous_level=before_level,
+        across_editions=across_editions_text(before_level, before_rs, now_level, rs)
+        if before_level is not None
+        else "",
         substances=substance_rows(assessment.substances),
         edition_label=recommendation.rule_set.edition_label,
         determines=rs.determines,

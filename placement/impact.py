@@ -23,6 +23,7 @@ from accounts.selectors import program_ids_for_user
 from config.tasks import enqueue_on_commit
 from placement.loader import engine_rule_set
 from placement.models import ImpactJob, ImpactJobStatus, Recommendation, RuleSet, RuleSetStatus
+from placement.rule_scope import programs_using_rule_set
 from placement.rules.engine import evaluate
 from placement.rules.errors import InputError, RuleSetError
 
@@ -34,19 +35,27 @@ class ImpactScopeError(Exception):
     """The user administers no program whose assessments could be previewed."""
 
 
-def impact_scope(user) -> tuple[bool, list[int]]:
-    """(every program?, the program ids otherwise) a user's previews may read."""
-    if user.is_superuser or user.has_perm(NETWORK_PERMISSION):
-        return True, []
-    return False, program_ids_for_user(user=user, roles=(Role.RULE_ADMIN,))
+def impact_scope(user, rule_set: RuleSet | None = None) -> tuple[bool, list[int]]:
+    """(every program?, the program ids otherwise) a user's previews may read. With a rule
+    set: exactly the programs whose rules publishing it would change (``rule_scope``), of
+    those the user may read (every program for a network administrator)."""
+    network = user.is_superuser or user.has_perm(NETWORK_PERMISSION)
+    readable = set() if network else set(program_ids_for_user(user=user, roles=(Role.RULE_ADMIN,)))
+    if rule_set is None:
+        return (True, []) if network else (False, sorted(readable))
+    using = [p.pk for p in programs_using_rule_set(name=rule_set.name)]
+    return False, [pk for pk in using if network or pk in readable]
 
 
-def impact_cases(*, all_programs: bool, program_ids: list[int]):
-    """The latest recommendation of every assessment in scope: its confirmed ratings and
-    flags (read inside the job only; never stored in the result)."""
+def impact_cases(*, all_programs: bool, program_ids: list[int], edition: str | None = None):
+    """The latest recommendation of every assessment in scope (of ``edition``, when given:
+    another edition's ratings mean nothing to these rules): its confirmed ratings and flags
+    (read inside the job only; never stored in the result)."""
     qs = Recommendation.objects.all()
     if not all_programs:
         qs = qs.filter(assessment__patient__program_id__in=program_ids)
+    if edition is not None:
+        qs = qs.filter(rule_set__edition=edition)
     latest = qs.values("assessment_id").annotate(last=Max("id")).values("last")
     return (
         Recommendation.objects.filter(pk__in=latest)
@@ -56,11 +65,11 @@ def impact_cases(*, all_programs: bool, program_ids: list[int]):
 
 
 def impact_start(*, rule_set: RuleSet, user, baseline: RuleSet | None = None) -> ImpactJob:
-    all_programs, program_ids = impact_scope(user)
+    all_programs, program_ids = impact_scope(user, rule_set)
     if not all_programs and not program_ids:
         raise ImpactScopeError(
-            "You are not the rule administrator of any program, so there are no stored "
-            "assessments you may preview."
+            f"No program you administer would have its rules changed by {rule_set.name}, so "
+            "there are no stored assessments to preview."
         )
     if baseline is None:
         baseline = (
@@ -68,7 +77,9 @@ def impact_start(*, rule_set: RuleSet, user, baseline: RuleSet | None = None) ->
             .exclude(pk=rule_set.pk)
             .first()
         )
-    cases = impact_cases(all_programs=all_programs, program_ids=program_ids)
+    cases = impact_cases(
+        all_programs=all_programs, program_ids=program_ids, edition=rule_set.edition
+    )
     job = ImpactJob.objects.create(
         rule_set=rule_set,
         baseline=baseline,
@@ -131,7 +142,9 @@ def impact_run(*, job_id: int) -> None:
     groups: Counter = Counter()
     by_program: Counter = Counter()
     n_changed = processed = 0
-    cases = impact_cases(all_programs=job.all_programs, program_ids=job.program_ids)
+    cases = impact_cases(
+        all_programs=job.all_programs, program_ids=job.program_ids, edition=job.rule_set.edition
+    )
     total = cases.count()
     for program_id, ratings, flags in cases.iterator(chunk_size=2000):
         before = _levels(_place(base, ratings, flags)) if base else (None, None)
@@ -188,7 +201,7 @@ def impact_counts(*, old: RuleSet, new: RuleSet, program_ids: list[int]) -> dict
     level_changes: Counter = Counter()
     wm_changes: Counter = Counter()
     changed = total = 0
-    cases = impact_cases(all_programs=False, program_ids=program_ids)
+    cases = impact_cases(all_programs=False, program_ids=program_ids, edition=new.edition)
     for _program, ratings, flags in cases.iterator(chunk_size=2000):
         before = _levels(_place(before_rs, ratings, flags))
         after = _levels(_place(after_rs, ratings, flags))

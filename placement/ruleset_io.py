@@ -268,7 +268,13 @@ def write_rule_set_rows(data: dict, rule_set, models: SimpleNamespace | None = N
         rule_set.carry_over = data["carry_over"]
         rule_set.save(update_fields=["carry_over"])
     for lv in data.get("levels", []):
+        extra = {
+            key: lv[key]
+            for key in ("intensity", "crosswalk_3rd")
+            if lv.get(key) not in (None, "") and _has_field(m.Level, key)
+        }
         m.Level.objects.create(
+            **extra,
             rule_set=rule_set,
             code=str(lv["code"]),
             track=lv["track"],

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.editions import edition_name
 from accounts.models import Program
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
@@ -104,7 +105,7 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     program_ids = supervised_program_ids(user)
     qs = Placement.objects.filter(program_id__in=program_ids)
     view = queue_view(filters)
-    order = ("-emergency", "-indicated_rank", "submitted_at", "pk")
+    order = ("-emergency", "-indicated_intensity", "submitted_at", "pk")
     if view == "open":
         qs = qs.filter(status__in=OPEN)
     elif view in ("submitted", "in_review"):
@@ -120,7 +121,10 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     if filters.clinician:
         qs = qs.filter(submitted_by_id=filters.clinician)
     if filters.level:
-        qs = qs.filter(indicated_level=filters.level)
+        edition, _, code = filters.level.rpartition(":")
+        qs = qs.filter(indicated_level=code)
+        if edition:
+            qs = qs.filter(edition=edition)
     if filters.discrepancy is not None:
         qs = qs.filter(discrepancy=filters.discrepancy)
     if filters.waiting_hours:
@@ -130,6 +134,39 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     return qs.select_related(
         "program", "submitted_by", "reviewer", "assessment__patient", "recommendation__rule_set"
     ).order_by(*order)
+
+
+def queue_level_choices(*, user) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The queue's level filter: each edition the supervised programs use (now or after a
+    switch) with its own levels under its own heading, as ``edition:code`` values."""
+    from accounts.editions import edition_name
+    from placement.models import RuleSet, RuleSetStatus
+    from placement.rule_scope import rule_set_name_for
+
+    program_ids = supervised_program_ids(user)
+    names: dict[str, list[str]] = {}
+    for program in Program.objects.filter(pk__in=program_ids):
+        for edition in program.editions:
+            name = rule_set_name_for(program=program, edition=edition)
+            names.setdefault(edition, [])
+            if name not in names[edition]:
+                names[edition].append(name)
+    # An edition the programs have left still has placements waiting under it.
+    waiting = Placement.objects.filter(program_id__in=program_ids, status__in=OPEN)
+    for edition in waiting.values_list("edition", flat=True).distinct():
+        names.setdefault(edition, [rule_set_name_for(program=None, edition=edition)])
+    out = []
+    for edition in sorted(names):
+        choices: dict[str, str] = {}
+        for name in names[edition]:
+            rs = RuleSet.objects.filter(name=name, status=RuleSetStatus.PUBLISHED).first()
+            if rs is None:
+                continue
+            engine = engine_rule_set(rs)
+            for lv in engine.levels_of(engine.primary_track):
+                choices.setdefault(f"{edition}:{lv.code}", f"{lv.code} {lv.name}")
+        out.append((f"ASAM Criteria, {edition_name(edition)}", list(choices.items())))
+    return out
 
 
 def queue_counts(*, user) -> dict[str, int]:
@@ -256,25 +293,26 @@ def patient_timeline(*, patient) -> dict:
         .order_by("-assessment_date", "-id")
     )
     series = {"dates": [], "levels": [], "level_codes": [], "ratings": {}}
-    # The charts draw one edition, the newest assessment's: levels of the 3rd and 4th editions
-    # are different scales (the table below lists both, each marked).
-    edition = assessments[0].rule_set.edition if assessments else None
+    # The level chart draws every signed placement, under either edition, on the care
+    # intensity scale the rule sets share; the ratings chart the 0-4 ratings (3rd edition).
+    axis: dict[int, list[str]] = {}
     for a in reversed(assessments):
         signed = [p for p in a.placements.all() if p.status == PlacementStatus.SIGNED]
-        if not signed or a.rule_set.edition != edition:
+        if not signed:
             continue
         p = signed[-1]
-        rs = engine_rule_set(a.rule_set)
+        rs = engine_rule_set(p.recommendation.rule_set)
+        for lv in rs.levels_of(rs.primary_track):
+            codes = axis.setdefault(lv.care_intensity, [])
+            if lv.code not in codes:
+                codes.append(lv.code)
         series["dates"].append(a.assessment_date.isoformat())
-        series["level_codes"].append(p.final_level)
-        series["levels"].append(rs.level(p.final_level).rank)
+        series["level_codes"].append(f"{p.final_level} ({edition_name(rs.edition)})")
+        series["levels"].append(rs.level(p.final_level).care_intensity)
         for code, rating in p.recommendation.ratings.items():
             if isinstance(rating, int):  # a 0-4 risk rating; codes ("2A") are not a scale
                 series["ratings"].setdefault(code, []).append(rating)
-    level_axis = []
-    if assessments:
-        rs = engine_rule_set(assessments[0].rule_set)
-        level_axis = [lv.code for lv in rs.levels_of(rs.primary_track)]
+    level_axis = [" / ".join(axis.get(i, [])) for i in range(max(axis, default=-1) + 1)]
     rows = []
     for a in assessments:
         placements = list(a.placements.all())

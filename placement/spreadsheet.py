@@ -108,6 +108,8 @@ LEVEL_COLUMNS = [
     ("hours_adolescent", "Hours, adolescents"),
     ("suits", "Who it suits"),
     ("review_days", "Review after (days)"),
+    ("intensity", "Care intensity (0 none - 11 hospital)"),
+    ("crosswalk_3rd", "Nearest 3rd-edition level"),
 ]
 QUESTION_COLUMNS = [
     ("code", "Code"),
@@ -872,7 +874,12 @@ def _read(wb, problems: list[str]) -> dict:
     for n, row in levels.rows:
         item = {}
         for key, label in LEVEL_COLUMNS:
-            if key in ("rank", "review_days"):
+            if key == "crosswalk_3rd":
+                value = levels.text(n, row, label)
+                if value:
+                    item[key] = value
+                continue
+            if key in ("rank", "review_days", "intensity"):
                 item[key] = levels.whole(n, row, label, required=key == "rank")
             else:
                 item[key] = levels.text(n, row, label, required=key in ("code", "track"))

@@ -29,6 +29,7 @@ from placement.selectors import (
     placement_get_for_supervisor,
     placement_get_for_user,
     queue_counts,
+    queue_level_choices,
     queue_view,
     review_queue_for_user,
     supervised_program_ids,
@@ -121,9 +122,6 @@ def review_queue(request):
     program_ids = supervised_program_ids(request.user)
     from django.contrib.auth import get_user_model
 
-    from intake.services import current_rule_set
-
-    rs = engine_rule_set(current_rule_set())
     context.update(
         {
             "programs": Program.objects.filter(pk__in=program_ids),
@@ -133,7 +131,7 @@ def review_queue(request):
             )
             .distinct()
             .order_by("last_name", "first_name"),
-            "levels": [(lv.code, lv.name) for lv in rs.levels_of(rs.primary_track)],
+            "level_groups": queue_level_choices(user=request.user),
         }
     )
     return render(request, "placement/review_queue.html", context)

@@ -80,6 +80,9 @@ def _seed_rule_sets() -> None:
         apps, None
     )
     importlib.import_module("placement.migrations.0019_default_rule_set_v3").seed_v3(apps, None)
+    importlib.import_module("placement.migrations.0020_level_intensity_and_crosswalk").backfill(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -149,6 +152,19 @@ def supervisor_b(program_b):
 @pytest.fixture
 def rule_admin(program_a):
     return member(Role.RULE_ADMIN, program_a, username="rule_admin")
+
+
+@pytest.fixture
+def network_admin(program_a):
+    """A rule administrator of program A who is also a network rule administrator: the one
+    who publishes the network default."""
+    from django.contrib.auth.models import Group
+
+    from accounts.groups import NETWORK_GROUP
+
+    user = member(Role.RULE_ADMIN, program_a, username="network_admin")
+    user.groups.add(Group.objects.get(name=NETWORK_GROUP))
+    return user
 
 
 @pytest.fixture

@@ -610,6 +610,25 @@ class LevelForm(forms.Form):
     )
     setting = TextField(max_length=2000, label="What it is like (for patients)")
     suits = TextField(max_length=2000, label="Who it suits (for patients)")
+    intensity = forms.IntegerField(
+        label="Care intensity",
+        min_value=0,
+        max_value=99,
+        help_text="One scale for every rule set and edition (0 no care, 1 early intervention "
+        "... 11 hospital): the review queue puts more intensive care first, and a review across "
+        "editions compares it. Levels with the same care share a number.",
+    )
+    crosswalk_3rd = forms.CharField(
+        label="Nearest 3rd-edition level",
+        max_length=20,
+        required=False,
+        help_text="4th edition: the 3rd-edition level a reviewer reads this one as.",
+    )
+
+    def __init__(self, *args, fourth_edition: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not fourth_edition:
+            del self.fields["crosswalk_3rd"]
 
 
 class DimensionForm(forms.Form):

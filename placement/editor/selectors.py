@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.selectors import program_ids_for_user
 from placement.loader import engine_rule_set
-from placement.models import RuleSet, RuleSetStatus
+from placement.models import RuleSet
 from placement.rules.diff import RuleSetDiff, diff_rule_sets
 
 NOTICE_DAYS = 30
@@ -39,25 +38,33 @@ def rule_set_diff(old: RuleSet, new: RuleSet) -> RuleSetDiff:
     return diff_rule_sets(engine_rule_set(old), engine_rule_set(new))
 
 
-def new_rules_notice(*, user) -> RuleSet | None:
-    """The default rule set in force, when it was published in the last 30 days and replaced
-    an earlier version (the home page then says so in one line)."""
-    current = RuleSet.objects.filter(
-        name=settings.STEPWISE_DEFAULT_RULE_SET, status=RuleSetStatus.PUBLISHED
-    ).first()
-    if current is None or current.published_at is None:
-        return None
-    if timezone.now() - current.published_at > datetime.timedelta(days=NOTICE_DAYS):
-        return None
-    return current if replaced_version(current) is not None else None
+def new_rules_notices(*, user) -> list[RuleSet]:
+    """The rule sets the user's programs use today that were published in the last 30 days
+    in place of an earlier version (the home page then says so in one line each). A program
+    on its own variant hears nothing of a new network default, and the other way round."""
+    from accounts.selectors import programs_for_user
+    from placement.rule_scope import rule_set_for
+
+    since = timezone.now() - datetime.timedelta(days=NOTICE_DAYS)
+    found: dict[int, RuleSet] = {}
+    for program in programs_for_user(user=user):
+        try:
+            current = rule_set_for(program=program)
+        except RuleSet.DoesNotExist:
+            continue
+        if current.published_at and current.published_at >= since:
+            found.setdefault(current.pk, current)
+    return [rs for rs in found.values() if replaced_version(rs) is not None]
 
 
 def impact_for_user(*, user, old: RuleSet, new: RuleSet) -> dict:
-    """How the stored assessments of the user's programs would be placed under ``new``
-    versus ``old``: counts only (cached for ten minutes)."""
+    """How the stored assessments of the user's programs that use the rule set would be placed
+    under ``new`` versus ``old``: counts only (cached for ten minutes)."""
     from placement.impact import impact_counts
+    from placement.rule_scope import programs_using_rule_set
 
-    program_ids = program_ids_for_user(user=user)
+    using = {p.pk for p in programs_using_rule_set(name=new.name)}
+    program_ids = [pk for pk in program_ids_for_user(user=user) if pk in using]
     key = f"stepwise:impact:{old.pk}:{new.pk}:{','.join(map(str, program_ids))}"
     result = cache.get(key)
     if result is None:
@@ -209,3 +216,52 @@ def _reads(item: dict) -> set[str]:
     for cond in item.get("when", []):
         walk(cond)
     return dims
+
+
+# -- whose rules a set is ---------------------------------------------------------------------
+
+
+def variant_origin(rule_set: RuleSet) -> RuleSet | None:
+    """The version of another rule set (the default) this variant was first cloned from."""
+    seen = set()
+    current = rule_set
+    while current.cloned_from_id and current.pk not in seen:
+        seen.add(current.pk)
+        parent = RuleSet.objects.filter(pk=current.cloned_from_id).first()
+        if parent is None:
+            return None
+        if parent.name != rule_set.name:
+            return parent
+        current = parent
+    return None
+
+
+def ownership(*, user, rule_set: RuleSet) -> dict:
+    """What the version page says about whose rules these are: the programs using them, the
+    programs a variant is for, the programs the user may make a variant for, and - for a
+    variant - a newer version of the default it came from."""
+    from placement.models import RuleSetStatus
+    from placement.rule_scope import programs_using_rule_set
+    from placement.services.rulesets import variant_programs_allowed
+
+    variant_programs = list(rule_set.programs.order_by("name"))
+    is_default = rule_set.is_network_default
+    choices = []
+    if is_default and not rule_set.is_draft:
+        choices = variant_programs_allowed(user=user, edition=rule_set.edition)
+    newer = None
+    origin = variant_origin(rule_set) if variant_programs else None
+    if origin is not None:
+        current = RuleSet.objects.filter(name=origin.name, status=RuleSetStatus.PUBLISHED).first()
+        if current is not None and current.version > origin.version:
+            newer = {"origin": origin, "current": current}
+    return {
+        "programs_using": programs_using_rule_set(name=rule_set.name),
+        "is_default": is_default,
+        "variant_programs": variant_programs,
+        "variant_choices": choices,
+        "suggested_variant_name": (
+            f"{rule_set.name}-{choices[0].code}"[:60] if len(choices) == 1 else ""
+        ),
+        "newer_default": newer,
+    }

@@ -45,6 +45,7 @@ from placement.services.rule_editor import (
 from . import forms as f
 from .selectors import (
     impact_for_user,
+    ownership,
     replaced_version,
     rule_set_diff,
     rule_set_get,
@@ -127,10 +128,32 @@ def rule_sets(request):
         else:  # stored before names were checked: listed, never linked (no address fits it)
             rs.shown_name = ascii(rs.name)[1:-1][:80]
             unusable.append(rs)
+    from accounts.models import Program
+
+    owners: dict[str, str] = {}
+    for program_name, set_name in (
+        Program.objects.filter(rule_sets__name__in=by_name)
+        .values_list("name", "rule_sets__name")
+        .distinct()
+        .order_by("name")
+    ):
+        owners[set_name] = (
+            f"{owners[set_name]}, {program_name}" if set_name in owners else program_name
+        )
+    sets = [
+        {
+            "name": name,
+            "versions": versions,
+            "owner": f"Variant for {owners[name]}"
+            if name in owners
+            else ("Network default" if versions[0].is_network_default else "Not used by a program"),
+        }
+        for name, versions in by_name.items()
+    ]
     return render(
         request,
         "rules/list.html",
-        {"sets": by_name, "unusable": unusable, "defaults_note": DEFAULTS_NOTE},
+        {"sets": sets, "unusable": unusable, "defaults_note": DEFAULTS_NOTE},
     )
 
 
@@ -156,6 +179,7 @@ def version(request, name: str, version: int):
             is_verified=rule_set_is_verified(rule_set=rule_set) if rule_set.is_draft else None,
             previous=replaced_version(rule_set),
             others=RuleSet.objects.filter(name=name).exclude(pk=rule_set.pk).order_by("-version"),
+            **ownership(user=request.user, rule_set=rule_set),
         ),
     )
 
@@ -166,6 +190,35 @@ def clone(request, name: str, version: int):
     source = rule_set_get(name=name, version=version)
     draft = rule_set_clone(rule_set=source, user=request.user)
     messages.success(request, f"Created draft {draft.label} from {source.label}.")
+    return redirect(_version_url(draft))
+
+
+@require_POST
+def make_variant(request, name: str, version: int):
+    """A program variant of this version: a new rule set for the programs chosen (among those
+    the rule administrator administers), a draft to edit, test and publish for them only."""
+    from accounts.models import Program
+    from placement.services import RuleSetWorkflowError, rule_set_make_variant
+
+    _require_rule_admin(request.user)
+    source = rule_set_get(name=name, version=version)
+    chosen = Program.objects.filter(
+        pk__in=[p for p in request.POST.getlist("programs") if p.isdigit()]
+    )
+    try:
+        draft = rule_set_make_variant(
+            rule_set=source,
+            user=request.user,
+            name=request.POST.get("variant_name", "").strip()[:60],
+            programs=chosen,
+        )
+    except RuleSetWorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(_version_url(source, "variant"))
+    programs = ", ".join(p.name for p in draft.programs.order_by("name"))
+    messages.success(
+        request, f"Created the variant {draft.label} of {source.label} for {programs}."
+    )
     return redirect(_version_url(draft))
 
 
@@ -487,8 +540,14 @@ def level_edit(request, name: str, version: int, code: str):
         "review_days",
         "setting",
         "suits",
+        "intensity",
+        "crosswalk_3rd",
     )
-    form = f.LevelForm(request.POST or None, initial={k: getattr(level, k) for k in fields})
+    form = f.LevelForm(
+        request.POST or None,
+        initial={k: getattr(level, k) for k in fields},
+        fourth_edition=rule_set.edition == "4",
+    )
     if request.method == "POST" and form.is_valid():
         level_save(rule_set=rule_set, level=level, data=form.cleaned_data)
         messages.success(request, f"Saved level {code} ({form.cleaned_data['name']}).")
@@ -582,6 +641,12 @@ def compare(request, name: str):
 
     new = pick("b", versions[0])
     old = pick("a", replaced_version(new) or versions[-1])
+    other = request.GET.get("a_name", "").strip()[:60]
+    if other and other != name:  # a variant against the default it came from, say
+        try:
+            old = RuleSet.objects.get(name=other, version=int(request.GET.get("a", "")))
+        except (ValueError, RuleSet.DoesNotExist):
+            raise Http404("No such version to compare with.") from None
     context = {
         "name": name,
         "versions": versions,
@@ -606,12 +671,8 @@ def _impact(user, old, new) -> dict | None:
 
     from placement.impact import impact_cases, impact_counts, impact_scope
 
-    all_programs, program_ids = impact_scope(user)
-    if all_programs:
-        from accounts.models import Program
-
-        program_ids = list(Program.objects.values_list("pk", flat=True))
-    cases = impact_cases(all_programs=False, program_ids=program_ids).count()
+    _, program_ids = impact_scope(user, new)  # the programs publishing ``new`` would change
+    cases = impact_cases(all_programs=False, program_ids=program_ids, edition=new.edition).count()
     if cases > settings.STEPWISE_IMPACT_SYNC_LIMIT:
         return None
     return impact_counts(old=old, new=new, program_ids=program_ids)

@@ -108,7 +108,10 @@ class Placement(models.Model):
     status = models.CharField(max_length=10, choices=PlacementStatus.choices)
     indicated_level = models.CharField(max_length=20)
     indicated_withdrawal_level = models.CharField(max_length=20, blank=True)
-    indicated_rank = models.PositiveSmallIntegerField(default=0)  # for ordering the queue
+    # For ordering the queue across editions: the indicated level's care intensity (one scale
+    # for every rule set), and the edition whose levels the codes above are.
+    indicated_intensity = models.PositiveSmallIntegerField(default=0)
+    edition = models.CharField(max_length=2, default="3")
     emergency = models.BooleanField(default=False)
     provided_level = models.CharField(max_length=20)
     provided_withdrawal_level = models.CharField(max_length=20, blank=True)
@@ -146,8 +149,8 @@ class Placement(models.Model):
             # The open queue, in its order: only open placements are in it, however long
             # the history of signed ones grows.
             models.Index(
-                fields=["-emergency", "-indicated_rank", "submitted_at", "id"],
-                name="placement_open_queue",
+                fields=["-emergency", "-indicated_intensity", "submitted_at", "id"],
+                name="placement_open_queue_i",
                 condition=models.Q(status__in=["submitted", "in_review"]),
             ),
             models.Index(
@@ -157,13 +160,20 @@ class Placement(models.Model):
             ),
             # The queue listed by one status, or by one indicated level, in the same order.
             models.Index(
-                fields=["status", "-emergency", "-indicated_rank", "submitted_at", "id"],
-                name="placement_open_by_status",
+                fields=["status", "-emergency", "-indicated_intensity", "submitted_at", "id"],
+                name="placement_open_by_status_i",
                 condition=models.Q(status__in=["submitted", "in_review"]),
             ),
             models.Index(
-                fields=["indicated_level", "-emergency", "-indicated_rank", "submitted_at", "id"],
-                name="placement_open_by_level",
+                fields=[
+                    "edition",
+                    "indicated_level",
+                    "-emergency",
+                    "-indicated_intensity",
+                    "submitted_at",
+                    "id",
+                ],
+                name="placement_open_by_level_i",
                 condition=models.Q(status__in=["submitted", "in_review"]),
             ),
             models.Index(

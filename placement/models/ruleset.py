@@ -43,6 +43,9 @@ class RuleSet(models.Model):
     cloned_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="clones"
     )
+    # Empty: the network default (or a set no program uses yet). Otherwise a program variant:
+    # the programs whose new assessments of this edition use it once it is published.
+    programs = models.ManyToManyField("accounts.Program", blank=True, related_name="rule_sets")
     # The verified stamp: which content was verified, by whom, when, with what result.
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -119,6 +122,10 @@ class RuleSet(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == RuleSetStatus.DRAFT
+
+    @property
+    def is_network_default(self) -> bool:
+        return self.name in set(settings.STEPWISE_RULE_SETS.values())
 
 
 class DraftOnlyRow(models.Model):
@@ -204,6 +211,18 @@ class Level(RuleSetRow):
     suits = models.TextField(blank=True, help_text="Who this level suits, in plain language.")
     review_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Days until the next review at this level."
+    )
+    intensity = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="How intensive the care is, on one scale for every edition (0 none, 1 early "
+        "intervention or remission monitoring ... 11 hospital): orders the review queue.",
+    )
+    crosswalk_3rd = models.CharField(
+        "nearest 3rd-edition level",
+        max_length=20,
+        blank=True,
+        help_text="4th edition: the 3rd-edition level nearest to this one.",
     )
     history = HistoricalRecords()
 

@@ -51,6 +51,17 @@ class Level:
     hours_adolescent: str = ""
     suits: str = ""
     review_days: int | None = None  # days until the next review at this level
+    # How intensive the care is on one scale shared by every rule set and edition (0 = none,
+    # 11 = hospital): the review queue orders by it, and a review across editions compares it.
+    intensity: int | None = None
+    # 4th edition: the nearest 3rd-edition level (read across when a person placed under one
+    # edition is reviewed under the other). Empty when none is near enough.
+    crosswalk_3rd: str = ""
+
+    @property
+    def care_intensity(self) -> int:
+        """The level's intensity, or (a set loaded from a file without one) its rank."""
+        return self.intensity if self.intensity is not None else self.rank
 
     def display_name(self, adolescent: bool = False) -> str:
         return (self.adolescent_name or self.name) if adolescent else self.name

@@ -291,6 +291,8 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
                 hours_adolescent=r.text(lv, "hours_adolescent", where, "text"),
                 suits=r.text(lv, "suits", where, "long"),
                 review_days=r.small_int(lv, "review_days", where, None, (int, type(None))),
+                intensity=r.small_int(lv, "intensity", where, None, (int, type(None))),
+                crosswalk_3rd=str(r.get(lv, "crosswalk_3rd", where, (str, int), "", max_len=20)),
             )
         )
     flags = [
@@ -488,8 +490,15 @@ LEVEL_FIELDS = (
 
 
 def level_data(level) -> dict:
-    """A level as data; ``level`` may be an engine Level or a row with the same fields."""
-    return {name: getattr(level, name) for name in LEVEL_FIELDS}
+    """A level as data; ``level`` may be an engine Level or a row with the same fields. The
+    intensity and the crosswalk when given (a file without an intensity gets one at import;
+    the migrations that shipped the first versions wrote none)."""
+    out = {name: getattr(level, name) for name in LEVEL_FIELDS}
+    if getattr(level, "intensity", None) is not None:
+        out["intensity"] = level.intensity
+    if getattr(level, "crosswalk_3rd", ""):
+        out["crosswalk_3rd"] = level.crosswalk_3rd
+    return out
 
 
 def flag_data(flag) -> dict:

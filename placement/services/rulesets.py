@@ -8,9 +8,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.roles import Role
+from accounts.selectors import program_ids_for_user
+from placement.level_defaults import fill_levels
 from placement.loader import clear_cache, content_digest, engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
-from placement.rule_scope import publish_refusal
+from placement.rule_scope import is_network_rule_admin, publish_refusal
 from placement.rules import serialize
 from placement.rules.cases import CaseResult, cases_from_data, run_cases
 from placement.rules.errors import RuleSetError
@@ -67,13 +70,15 @@ def rule_set_resolve(*, spec: str) -> RuleSet:
 
 
 @transaction.atomic
-def rule_set_clone(*, rule_set: RuleSet, user) -> RuleSet:
-    """A new draft version with the same rows as ``rule_set``."""
+def rule_set_clone(*, rule_set: RuleSet, user, name: str | None = None) -> RuleSet:
+    """A new draft version with the same rows as ``rule_set`` (and, for a variant, the same
+    programs). ``name``: a new rule set instead (version 1), for ``rule_set_make_variant``."""
     data = rule_set_to_data(rule_set)
+    name = name or rule_set.name
     draft = RuleSet.objects.create(
-        name=rule_set.name,
+        name=name,
         edition=rule_set.edition,
-        version=_next_version(rule_set.name),
+        version=_next_version(name),
         status=RuleSetStatus.DRAFT,
         notes=rule_set.notes,
         primary_track=rule_set.primary_track,
@@ -83,6 +88,44 @@ def rule_set_clone(*, rule_set: RuleSet, user) -> RuleSet:
         created_by=user,
     )
     write_rule_set_rows(data, draft)
+    if name == rule_set.name:
+        draft.programs.set(rule_set.programs.all())
+    return draft
+
+
+def variant_programs_allowed(*, user, edition: str):
+    """The programs ``user`` may make a variant for: those they administer (every program for
+    a network rule administrator) whose assessments use ``edition``, now or after a switch."""
+    from accounts.models import Program
+
+    programs = Program.objects.order_by("name")
+    if not is_network_rule_admin(user):
+        programs = programs.filter(pk__in=program_ids_for_user(user=user, roles=(Role.RULE_ADMIN,)))
+    return [p for p in programs if str(edition) in p.editions]
+
+
+@transaction.atomic
+def rule_set_make_variant(*, rule_set: RuleSet, user, name: str, programs) -> RuleSet:
+    """A program variant of ``rule_set`` (a network default, usually): a new rule set called
+    ``name``, version 1, a draft with the same rows, for ``programs`` only. Refused
+    (RuleSetWorkflowError) for a name that is not a slug or is taken, or for a program the user
+    may not make a variant for."""
+    if not is_usable_name(name):
+        raise RuleSetWorkflowError(name_problem(name))
+    if RuleSet.objects.filter(name=name).exists():
+        raise RuleSetWorkflowError(f"A rule set called {name} exists already: choose another.")
+    allowed = {p.pk for p in variant_programs_allowed(user=user, edition=rule_set.edition)}
+    programs = list(programs)
+    if not programs:
+        raise RuleSetWorkflowError("Choose at least one program for the variant.")
+    refused = [p.name for p in programs if p.pk not in allowed]
+    if refused:
+        raise RuleSetWorkflowError(
+            f"You cannot make a variant for {', '.join(refused)}: a variant is for programs you "
+            f"administer that use the {rule_set.edition_label}."
+        )
+    draft = rule_set_clone(rule_set=rule_set, user=user, name=name)
+    draft.programs.set(programs)
     return draft
 
 
@@ -153,6 +196,21 @@ def rule_set_publish(*, rule_set: RuleSet, user) -> RuleSet:
     refusal = publish_refusal(user=user, name=rule_set.name)
     if refusal:
         raise RuleSetPublishRefused(refusal)
+    taken = (
+        RuleSet.objects.filter(
+            status=RuleSetStatus.PUBLISHED,
+            edition=rule_set.edition,
+            programs__in=rule_set.programs.all(),
+        )
+        .exclude(name=rule_set.name)
+        .values_list("name", "programs__name")
+    )
+    if taken:
+        other, program = taken[0]
+        raise RuleSetWorkflowError(
+            f"{program} already uses its variant {other}: a program has one set of rules per "
+            "edition. Add your changes to that variant instead."
+        )
     if not rule_set_is_verified(rule_set=rule_set):
         raise RuleSetWorkflowError(
             f"{rule_set.label} is not verified in its current form. Run Verify first; "
@@ -203,6 +261,8 @@ def rule_set_import(*, user, text: str = "", fmt: str | None = None, data=None) 
         data = serialize.loads(text, fmt)
     elif isinstance(data, dict):
         where = data.pop("_where", {})  # spreadsheet rows of each rule, for the messages
+    if isinstance(data, dict) and isinstance(data.get("levels"), list):
+        fill_levels(data)  # files written before levels carried an intensity
     name = data.get("name") if isinstance(data, dict) else None
     found = [] if name is None or is_usable_name(str(name)) else [name_problem(str(name))]
     try:

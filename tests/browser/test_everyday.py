@@ -144,7 +144,7 @@ def test_a_validation_response_is_swapped_without_a_console_error(page, live_ser
         user=_user("ruleadmin"),
     )
     errors = _console_errors(page)
-    sign_in(page, live_server, "ruleadmin", next_path="/rules/asam3-default/3/")
+    sign_in(page, live_server, "ruleadmin", next_path="/rules/asam3-default/4/")
     page.locator("#rule-T-D2-4").get_by_role("link", name="Edit T-D2-4").click()
     form = page.get_by_role("form", name="Edit T-D2-4")
     form.get_by_label("Description, in plain words").fill("")

@@ -59,7 +59,8 @@ def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
     page.get_by_label("Expected treatment level").select_option("4")
     page.get_by_role("button", name="Add the test case").click()
     expect(page.get_by_text(re.compile("it fails"))).to_be_visible()
-    expect(page.get_by_text("treatment level is 2.1, expected 4")).to_be_visible()
+    own = page.get_by_role("row").filter(has_text="Life-threatening medical condition: hospital")
+    expect(own).to_contain_text("treatment level is 2.1, expected 4")
 
     # Verify names the rules at fault and links to them.
     page.get_by_role("link", name="Verify").first.click()

@@ -39,7 +39,11 @@ def test_both_editions_are_published_side_by_side():
 
 @pytest.mark.parametrize("version", [1, 2])
 def test_the_rows_give_back_the_shipped_file_exactly(version):
-    stored = serialize.dumps(rule_set_to_data(fourth(version)))
+    data = rule_set_to_data(fourth(version))
+    for level in data["levels"]:  # given later (migration 0020): they decide no placement
+        assert isinstance(level.pop("intensity"), int)
+        level.pop("crosswalk_3rd", None)
+    stored = serialize.dumps(data)
     assert stored == FILES[version].read_text(encoding="utf-8")
     rs = engine_rule_set(fourth(version))
     assert rs.dimension("3A").scale[:3] == ("0", "ANY", "1A")  # codes stay strings

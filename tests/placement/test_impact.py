@@ -162,10 +162,19 @@ def test_a_network_administrator_previews_every_program_audited(
     network.groups.add(Group.objects.get(name=NETWORK_GROUP))
     job = impact_start(rule_set=draft, user=network)
     assert (job.result["cases"], job.result["changed"]) == (5, 4)
-    assert job.all_programs
-    assert LogEntry.objects.get(object_id=job.pk, content_type__model="impactjob").additional_data[
-        "all_programs"
-    ]
+    # Exactly the programs whose rules publishing the default would change: here, every one.
+    from placement.rule_scope import programs_using_rule_set
+
+    using = sorted(p.pk for p in programs_using_rule_set(name=draft.name))
+    assert sorted(job.program_ids) == using
+    from placement.models import Recommendation
+
+    stored_in = set(
+        Recommendation.objects.values_list("assessment__patient__program_id", flat=True)
+    )
+    assert stored_in <= set(using)  # every program with stored assessments, as before
+    entry = LogEntry.objects.get(object_id=job.pk, content_type__model="impactjob")
+    assert entry.additional_data["programs"] == job.program_ids
 
 
 def test_someone_who_administers_no_program_cannot_preview(stored, draft, clinician_a):

@@ -202,7 +202,9 @@ def test_published_versions_are_refused_on_the_server(editor, published, method,
     assert yaml.safe_dump(rule_set_to_data(published)) == before
 
 
-def test_a_failing_test_case_blocks_publishing_until_fixed(editor, draft, rule_admin):
+def test_a_failing_test_case_blocks_publishing_until_fixed(
+    editor, draft, rule_admin, network_admin
+):
     from placement.services import rule_set_publish, rule_set_verify
     from placement.services.rulesets import RuleSetWorkflowError
 
@@ -218,10 +220,10 @@ def test_a_failing_test_case_blocks_publishing_until_fixed(editor, draft, rule_a
     assert "treatment level is 3.5, expected 3.7" in page
     rule_set_verify(rule_set=draft, user=rule_admin)
     with pytest.raises(RuleSetWorkflowError, match="1 test case"):
-        rule_set_publish(rule_set=draft, user=rule_admin)
+        rule_set_publish(rule_set=draft, user=network_admin)
     rule_post(editor, draft, "T-D5-4", level="3.7")
     rule_set_verify(rule_set=draft, user=rule_admin)
-    rule_set_publish(rule_set=draft, user=rule_admin)
+    rule_set_publish(rule_set=draft, user=network_admin)
     draft.refresh_from_db()
     assert draft.status == "published"
 
@@ -370,7 +372,7 @@ def test_catalog_edits_say_what_was_saved(editor, draft):
     response = editor.post(
         url("level_edit", draft, "2.1"),
         {"name": "Intensive Outpatient", "review_days": "21", "hours_adult": "9+",
-         "setting": "Evenings.", "suits": "People who work."},
+         "setting": "Evenings.", "suits": "People who work.", "intensity": "4"},
     )  # fmt: skip
     assert response.status_code == 302
     assert draft.levels.get(code="2.1").review_days == 21

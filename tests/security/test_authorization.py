@@ -27,7 +27,7 @@ SUB = {"pk": "submitted"}
 SIG = {"pk": "signed"}
 CON = {"pk": "consent"}
 EVERYONE = dict.fromkeys(ROLES[1:], 200)
-PUB = {"name": "asam3-default", "version": 2}
+PUB = {"name": "asam3-default", "version": 3}
 DR = {"name": "asam3-default", "version": "draft"}
 
 
@@ -99,6 +99,8 @@ TABLE = {
     ),
     "rules:version": ("GET", PUB, EDITORS),
     "rules:clone": ("POST", PUB, only({"rule_admin": 302, "superuser": 302}, 403)),
+    # An empty POST makes no variant: back to the page with the reason.
+    "rules:variant": ("POST", PUB, only({"rule_admin": 302, "superuser": 302}, 403)),
     "rules:verify": ("GET", DR, EDITORS),
     "rules:publish": ("GET", DR, EDITORS),
     "rules:impact": ("POST", PUB, only({"rule_admin": 302, "superuser": 302}, 403)),

@@ -55,12 +55,12 @@ def test_second_programs_administrator_cannot_publish_the_shared_default(
     assert current_rule_set(program_a).version == 3  # Program A's next assessment: unchanged
     assert current_rule_set(program_b).version == 3
     follow = client.get(url).content.decode()
-    assert "would change the rules of programs you do not administer (Program A)" in follow
+    assert "asam3-default is the network default" in follow
 
 
 def test_the_refusal_is_in_the_service_every_publish_path_calls(program_a, program_b, rule_admin):
     draft = verified_draft(rule_admin)
-    with pytest.raises(RuleSetPublishRefused, match="Program B"):
+    with pytest.raises(RuleSetPublishRefused, match="Only a network rule administrator"):
         rule_set_publish(rule_set=draft, user=rule_admin)
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -79,25 +79,40 @@ def test_a_network_rule_administrator_publishes_the_default(program_a, program_b
     assert current_rule_set(program_b).version == draft.version
 
 
-def test_an_administrator_publishes_a_set_only_their_own_programs_use(
+def test_an_administrator_publishes_a_variant_only_their_own_programs_use(
+    program_a, program_b, rule_admin
+):
+    from placement.services import rule_set_make_variant
+
+    default = RuleSet.objects.get(name="asam3-default", status="published")
+    variant = rule_set_make_variant(
+        rule_set=default, user=rule_admin, name="asam3-program-a", programs=[program_a]
+    )
+    rule_set_verify(rule_set=variant, user=rule_admin)
+    page = signed_in(rule_admin).get(reverse("rules:publish", args=[variant.name, 1]))
+    assert "Publishing changes the rules for: <strong>Program A</strong>" in page.content.decode()
+    rule_set_publish(rule_set=variant, user=rule_admin)
+    assert current_rule_set(program_a).label == "asam3-program-a@1"
+    assert current_rule_set(program_b).label == "asam3-default@3"
+
+
+def test_even_a_default_only_their_programs_use_needs_the_network_role(
     program_a, program_b, rule_admin
 ):
     program_b.edition = "4"
     program_b.save()
     draft = verified_draft(rule_admin)
-    page = signed_in(rule_admin).get(reverse("rules:publish", args=[draft.name, draft.version]))
-    assert "Publishing changes the rules for: <strong>Program A</strong>" in page.content.decode()
-    rule_set_publish(rule_set=draft, user=rule_admin)
-    assert current_rule_set(program_a).version == draft.version
-    assert current_rule_set(program_b).name == "asam4-default"
+    with pytest.raises(RuleSetPublishRefused, match="network default"):
+        rule_set_publish(rule_set=draft, user=rule_admin)
 
 
 def test_an_open_draft_in_another_program_counts_as_using_the_set(
     program_a, program_b, rule_admin, clinician_b
 ):
+    from placement.rule_scope import programs_using_rule_set
+
     make_assessment(clinician_b, PatientFactory(program=program_b))  # not submitted: a draft
     program_b.edition = "4"
     program_b.save()
-    draft = verified_draft(rule_admin)
-    with pytest.raises(RuleSetPublishRefused, match="Program B"):
-        rule_set_publish(rule_set=draft, user=rule_admin)
+    using = [p.name for p in programs_using_rule_set(name="asam3-default")]
+    assert using == ["Program A", "Program B"]  # Program B's draft would move to it
