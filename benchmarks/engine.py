@@ -12,11 +12,9 @@ import random
 import statistics
 import time
 
+from engine import evaluate, serialize, suggest_ratings, tabulate, verify
+from engine.compiled import CompiledRuleSet
 from placement.defaults import DEFAULT_RULE_SET_V3_FILE
-from placement.rules import evaluate, serialize
-from placement.rules.compiled import CompiledRuleSet
-from placement.rules.engine import suggest_ratings, tabulate
-from placement.rules.verify import verify
 
 RUNS = 5
 INPUTS = 100_000

@@ -24,6 +24,7 @@ from django.utils import timezone
 from accounts.models import Membership, Program
 from accounts.roles import Role
 from audit.models import PatientLink
+from engine import evaluate, suggest_ratings
 from intake.models import Assessment, Patient
 from placement.loader import engine_rule_set
 from placement.models import (
@@ -34,7 +35,6 @@ from placement.models import (
     RuleSetStatus,
     Signature,
 )
-from placement.rules.engine import evaluate, suggest_ratings
 
 from .bulk import insert, next_id, reset_sequences
 

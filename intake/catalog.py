@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import groupby
 
-from placement.rules.model import Dimension, Question, RuleSet
+from engine import Dimension, Question, RuleSet
 
 SUBSTANCES = "substances"
 SUMMARY = "summary"

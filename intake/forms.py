@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from placement.rules.model import Dimension, Question
+from engine import Dimension, Question
 
 from .catalog import FREQUENCY_CHOICES, ROUTE_CHOICES, SUBSTANCE_CHOICES
 from .models import AssessmentKind, Patient

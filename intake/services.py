@@ -7,11 +7,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from engine import carry_over, suggest_ratings
 from placement.loader import engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
 from placement.rule_scope import rule_set_for, rule_set_name_for
-from placement.rules.carry import carry_over
-from placement.rules.engine import suggest_ratings
 
 from .catalog import SUMMARY, step_codes
 from .models import Assessment, AssessmentKind, Patient

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine import AnyOf, FlagIs, Level, RatingIn, RuleSet, evaluate
 from intake.catalog import display_answer, flat_steps, substance_rows
 from placement.loader import engine_rule_set
 from placement.models import Placement, PlacementStatus, Recommendation
-from placement.rules.engine import evaluate
-from placement.rules.model import AnyOf, FlagIs, Level, RatingIn, RuleSet
 
 
 @dataclass

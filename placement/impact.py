@@ -21,11 +21,10 @@ from django.utils import timezone
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
 from config.tasks import enqueue_on_commit
+from engine import InputError, RuleSetError, evaluate
 from placement.loader import engine_rule_set
 from placement.models import ImpactJob, ImpactJobStatus, Recommendation, RuleSet, RuleSetStatus
 from placement.rule_scope import programs_using_rule_set
-from placement.rules.engine import evaluate
-from placement.rules.errors import InputError, RuleSetError
 
 PROGRESS_EVERY = 500
 NETWORK_PERMISSION = "placement.impact_all_programs"

@@ -9,9 +9,8 @@ import hashlib
 import json
 import threading
 
-from placement.rules import serialize
-from placement.rules.engine import tabulate
-from placement.rules.model import RuleSet as EngineRuleSet
+from engine import RuleSet as EngineRuleSet
+from engine import serialize, tabulate
 
 from .models import RuleSet, RuleSetStatus
 from .ruleset_io import rule_set_to_data

@@ -1,4 +1,4 @@
-"""Rule-set rows <-> plain data (the export file format of ``placement.rules.serialize``).
+"""Rule-set rows <-> plain data (the export file format of ``engine.serialize``).
 
 ``rule_set_to_data`` reads a rule set's rows in a fixed order; ``write_rule_set_rows`` creates
 rows from data. Both are exact inverses, so export -> import -> export is byte-identical. The
@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from placement.rules.cases import TestCase, cases_from_data
-from placement.rules.serialize import FORMAT, flag_data, level_data, modifier_data
+from engine import FORMAT, TestCase, cases_from_data, flag_data, level_data, modifier_data
 
 _INT = re.compile(r"-?\d+")
 
@@ -148,6 +147,11 @@ def rule_set_to_data(rule_set, models: SimpleNamespace | None = None) -> dict:
         "primary_track": rule_set.primary_track,
         "withdrawal_track": rule_set.withdrawal_track,
         "adolescent_flag": rule_set.adolescent_flag,
+        **{
+            key: getattr(rule_set, key)
+            for key in ("kept_variant", "ceiling_level")
+            if getattr(rule_set, key, "")
+        },
         "dimensions": [
             {
                 "code": d.code,

@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from placement.rules.errors import RuleSetError
+from engine import ANSWER_OP_LABELS, EMPTY, ConditionCatalog, RuleSetError, check_condition
 
 MAX_ROWS = 5_000
 MAX_COLUMNS = 60
@@ -38,25 +38,7 @@ MAX_PARTS = 200
 MAX_SHEETS = 40
 TIME_LIMIT_S = 20.0  # reading the rows, after the checks above
 
-OPS = {
-    "eq": "is",
-    "ne": "is not",
-    "in": "is one of",
-    "not_in": "is none of",
-    "includes_any": "includes any of",
-    "includes_none": "includes none of",
-    "gte": "is at least",
-    "gt": "is above",
-    "lte": "is at most",
-    "lt": "is below",
-    "between": "is between",
-    "is_true": "is yes",
-    "is_false": "is no",
-    "answered": "is answered",
-    "unanswered": "is not answered",
-    "age_under": "age is under",
-    "age_at_least": "age is at least",
-}
+OPS = ANSWER_OP_LABELS
 OP_CODES = {v: k for k, v in OPS.items()}
 KIND_WORDS = {
     "rating": "rating",
@@ -77,6 +59,8 @@ ABOUT_FIELDS = [
     ("primary_track", "Main track"),
     ("withdrawal_track", "Withdrawal track"),
     ("adolescent_flag", "Adolescent flag"),
+    ("kept_variant", "Variant that added needs keep"),
+    ("ceiling_level", "Level where that variant may end"),
 ]
 DIMENSION_COLUMNS = [
     "Code",
@@ -826,7 +810,7 @@ def data_from_workbook(raw: bytes, *, time_limit_s: float = TIME_LIMIT_S) -> dic
 
 
 def _read(wb, problems: list[str]) -> dict:
-    from placement.rules.serialize import FORMAT
+    from engine import FORMAT
 
     about = _Sheet(wb, "About", problems)
     fields = {label: key for key, label in ABOUT_FIELDS}
@@ -1012,6 +996,7 @@ def _read(wb, problems: list[str]) -> dict:
             where[rule["id"]] = (ws, n)
     by_id = {r["id"]: r for r in rules}
     conds = _Sheet(wb, "Conditions", problems)
+    condition_catalog = ConditionCatalog.from_data(data)
     groups: dict[tuple[str, int], list] = {}
     for n, row in conds.rows:
         rid = conds.text(n, row, "Rule ID", True)
@@ -1019,7 +1004,7 @@ def _read(wb, problems: list[str]) -> dict:
         if rule is None:
             conds.bad(n, "Rule ID", f"no rule has the ID '{rid}'")
             continue
-        cond = _condition(conds, n, row, catalog)
+        cond = _condition(conds, n, row, condition_catalog)
         if cond is None:
             continue
         group = conds.whole(n, row, "Alternatives group")
@@ -1044,114 +1029,38 @@ def _finish(rule: dict, ws: _Sheet, n: int, row: dict) -> dict:
     return {**ordered, "text": rule["text"], "note": rule["note"], "when": rule["when"]}
 
 
-def _condition(ws: _Sheet, n: int, row: dict, catalog: dict) -> dict | None:
+# The columns of a condition row, by the names engine.check_condition gives its fields.
+CHECKED_COLUMNS = {
+    "dimension": "Dimension",
+    "low": "From",
+    "high": "To",
+    "flag": "Flag",
+    "is": "Is",
+    "count": "At least",
+    "of": "Of dimensions",
+    "minimum": "Rated at least",
+    "question": "Question",
+    "op": "Comparison",
+    "value": "Value",
+    **dict(NEED_COLUMNS),
+}
+
+
+def _condition(ws: _Sheet, n: int, row: dict, catalog) -> dict | None:
+    """One condition row, checked by the engine's one condition checker."""
     word = ws.text(n, row, "Condition", True).lower()
     kind = KIND_CODES.get(word)
     if kind is None:
         ws.bad(n, "Condition", f"'{word}' is not one of: {', '.join(KIND_WORDS.values())}")
         return None
-    before = len(ws.problems)
-    if kind == "rating":
-        dim = ws.text(n, row, "Dimension", True)
-        scale = catalog["dimensions"].get(dim)
-        if scale is None:
-            ws.bad(n, "Dimension", f"'{dim}' is not a dimension of the Dimensions sheet")
-            return None
-        low = _rating(scale, ws.text(n, row, "From", True))
-        high = _rating(scale, ws.text(n, row, "To", True))
-        for column, v in (("From", low), ("To", high)):
-            if v not in scale:
-                ws.bad(n, column, f"{_shown(v)} is not a rating on the {dim} scale")
-        if len(ws.problems) == before and scale.index(low) > scale.index(high):
-            ws.bad(n, "To", f"the range {low}-{high} is inverted")
-        return {"rating": dim, "from": low, "to": high} if len(ws.problems) == before else None
-    if kind == "flag":
-        flag = ws.text(n, row, "Flag", True)
-        if flag not in catalog["flags"]:
-            ws.bad(n, "Flag", f"'{flag}' is not a flag of the Flags sheet")
-            return None
-        state = (ws.text(n, row, "Is") or "on").lower()
-        if state not in ("on", "off"):
-            ws.bad(n, "Is", f"'{state}' is not on or off")
-            return None
-        return {"flag": flag, "is": state == "on"}
-    if kind in ("need", "result"):
-        spec = {}
-        for field, column in NEED_COLUMNS:
-            if kind == "result" and field == "variants":
-                continue
-            values = [x.strip() for x in ws.text(n, row, column).split(",") if x.strip()]
-            if values:
-                spec[field] = values
-        if not spec:
-            ws.bad(n, "Levels", "name at least one level, base level or variant")
-            return None
-        return {kind: spec}
-    if kind == "at_least":
-        count = ws.whole(n, row, "At least", True)
-        of = [x.strip() for x in ws.text(n, row, "Of dimensions", True).split(",") if x.strip()]
-        unknown = [d for d in of if d not in catalog["dimensions"]]
-        if unknown:
-            ws.bad(n, "Of dimensions", f"'{unknown[0]}' is not a dimension of the Dimensions sheet")
-        rated = _rating(
-            catalog["dimensions"].get(of[0]) if of else None,
-            ws.text(n, row, "Rated at least", True),
-        )
-        if len(ws.problems) != before:
-            return None
-        if not 1 <= count <= len(of):
-            ws.bad(n, "At least", f"give a number from 1 to {len(of)}")
-            return None
-        return {"at_least": count, "of": of, "rated": rated}
-    question = ws.text(n, row, "Question")
-    op_word = ws.text(n, row, "Comparison", True)
-    op = OP_CODES.get(op_word, op_word if op_word in OPS else None)
-    if op is None:
-        ws.bad(n, "Comparison", f"'{op_word}' is not one of: {', '.join(OPS.values())}")
-        return None
-    if op in ("age_under", "age_at_least"):
-        question = question or "date_of_birth"
-    q = catalog["questions"].get(question)
-    if q is None:
-        ws.bad(n, "Question", f"'{question}' is not a question of the Questions sheet")
-        return None
-    cond: dict = {"answer": question, "op": op}
-    if op in ("is_true", "is_false", "answered", "unanswered"):
-        return cond
-    text = ws.text(n, row, "Value", True)
-    if not text:
-        return None
-
-    def one(item: str):
-        item = item.strip()
-        if q.get("type") == "int" or op in ("age_under", "age_at_least", "gt", "gte", "lt", "lte"):
-            if not _NUMBER.fullmatch(item):
-                ws.bad(n, "Value", f"'{_shown(item)}' is not a whole number")
-                return None
-            return int(item.split(".")[0])
-        if q.get("type") == "bool":
-            return item.lower() in (YES, "true")
-        if q.get("type") in ("choice", "multichoice"):
-            values = {v for v, _ in q.get("choices", [])}
-            if item not in values:
-                ws.bad(n, "Value", f"'{_shown(item)}' is not a choice of the question {question}")
-                return None
-        return item
-
-    if op in ("in", "not_in", "includes_any", "includes_none"):
-        value = [one(x) for x in text.split(",") if x.strip()]
-    elif op == "between":
-        parts = [p for p in text.replace(",", "-").split("-") if p.strip()]
-        if len(parts) != 2:
-            ws.bad(n, "Value", "write the range as low-high")
-            return None
-        value = [one(parts[0]), one(parts[1])]
-    else:
-        value = one(text)
-    if len(ws.problems) != before:
-        return None
-    cond["value"] = value
-    return cond
+    fields = {name: ws.text(n, row, column) for name, column in CHECKED_COLUMNS.items()}
+    fields["kind"] = kind
+    fields["op"] = OP_CODES.get(fields["op"], fields["op"])
+    condition, errors = check_condition(fields, catalog)
+    for name, message in errors.items():
+        message = "is empty" if message == EMPTY else message.rstrip(".")
+        ws.bad(n, CHECKED_COLUMNS.get(name, "Condition"), message)
+    return condition
 
 
 def _tests(wb, problems: list[str], data: dict) -> list[dict]:

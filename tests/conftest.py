@@ -83,6 +83,9 @@ def _seed_rule_sets() -> None:
     importlib.import_module("placement.migrations.0020_level_intensity_and_crosswalk").backfill(
         apps, None
     )
+    importlib.import_module("placement.migrations.0023_rule_set_verification_properties").backfill(
+        apps, None
+    )
 
 
 @pytest.fixture(autouse=True)

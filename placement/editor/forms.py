@@ -8,41 +8,33 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from engine import (
+    ANSWER_OP_LABELS,
+    ANY_LEVEL,
+    CONDITION_KIND_LABELS,
+    ConditionCatalog,
+    RuleSet,
+    check_condition,
+)
 from intake.forms import TextField
-from placement.rules.model import ANY_LEVEL, SET_OPS, RuleSet
 
-OPS = [
-    ("eq", "is"),
-    ("ne", "is not"),
-    ("in", "is one of"),
-    ("not_in", "is none of"),
-    ("includes_any", "includes any of (several-of-a-list questions)"),
-    ("includes_none", "includes none of (several-of-a-list questions)"),
-    ("gte", "is at least"),
-    ("gt", "is above"),
-    ("lte", "is at most"),
-    ("lt", "is below"),
-    ("between", "is between (low-high)"),
-    ("is_true", "is yes"),
-    ("is_false", "is no"),
-    ("answered", "is answered"),
-    ("unanswered", "is not answered"),
-    ("age_under", "age on the assessment date is under"),
-    ("age_at_least", "age on the assessment date is at least"),
-]
-NO_VALUE = {"is_true", "is_false", "answered", "unanswered"}
-KINDS_PLACEMENT = [
-    ("rating", "A rating is in a range"),
-    ("flag", "A flag is on or off"),
-    ("at_least", "At least N dimensions are rated K or more"),
-]
-KINDS_ANSWER = [("answer", "An intake answer")]
+# The engine's words for each comparison, with a hint where the builder needs one.
+_OP_HINTS = {
+    "includes_any": "includes any of (several-of-a-list questions)",
+    "includes_none": "includes none of (several-of-a-list questions)",
+    "between": "is between (low-high)",
+    "age_under": "age on the assessment date is under",
+    "age_at_least": "age on the assessment date is at least",
+}
+OPS = [(op, _OP_HINTS.get(op, label)) for op, label in ANSWER_OP_LABELS.items()]
+KINDS_PLACEMENT = [(k, CONDITION_KIND_LABELS[k]) for k in ("rating", "flag", "at_least")]
+KINDS_ANSWER = [("answer", CONDITION_KIND_LABELS["answer"])]
 # A version that determines its level from needs (4th edition): conditions on the needs and
 # on the level determined so far.
-KINDS_NEED = [
-    ("need", "Some need is one of these levels, base levels or variants"),
-    ("result", "The level determined so far is one of these"),
-]
+KINDS_NEED = [(k, CONDITION_KIND_LABELS[k]) for k in ("need", "result")]
+# The engine's field names for a condition (engine.check_condition), as this form names them.
+FORM_FIELD = {"is": "flag_value", "of": "dimensions", "levels": "need_levels",
+              "bases": "need_bases", "variants": "need_variants"}  # fmt: skip
 
 
 class Catalogs:
@@ -66,6 +58,7 @@ class Catalogs:
         self.modifiers = [(m.code, f"{m.code} {m.name}") for m in rs.modifiers]
         self.questions = [(q.code, q.label or q.code) for q in rs.questions]
         self.question = {q.code: q for q in rs.questions}
+        self.conditions = ConditionCatalog.of(rs)
         self.determines = rs.determines
         self.all_levels = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels]
         primary = rs.levels_of(rs.primary_track)
@@ -243,152 +236,19 @@ class ConditionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("DELETE"):
-            return cleaned
-        kind = cleaned.get("kind")
         self.condition = None
-        try:
-            self.condition = getattr(self, f"_build_{kind}")(cleaned) if kind else None
-        except ValidationError as exc:
-            for field, errors in exc.error_dict.items():
-                for e in errors:
-                    self.add_error(field, e)
+        if cleaned.get("DELETE") or not cleaned.get("kind"):
+            return cleaned
+        kinds = [k for k, _ in self.fields["kind"].choices]
+        fields = {
+            name: cleaned.get(FORM_FIELD.get(name, name))
+            for name in ("kind", "dimension", "low", "high", "flag", "is", "count", "of",
+                         "minimum", "question", "op", "value", "levels", "bases", "variants")
+        }  # fmt: skip
+        self.condition, errors = check_condition(fields, self.catalogs.conditions, kinds=kinds)
+        for name, message in errors.items():
+            self.add_error(FORM_FIELD.get(name, name), message)
         return cleaned
-
-    def _need(self, cleaned, *names):
-        missing = {n: "Choose or fill this in." for n in names if cleaned.get(n) in (None, "", [])}
-        if missing:
-            raise ValidationError(missing)
-
-    def _build_rating(self, cleaned) -> dict:
-        self._need(cleaned, "dimension", "low", "high")
-        scale = self.catalogs.scales[cleaned["dimension"]]
-        low, high = _code(cleaned["low"], scale), _code(cleaned["high"], scale)
-        dim = cleaned["dimension"]
-        if low is None:
-            raise ValidationError({"low": f"{cleaned['low']} is not a rating on the {dim} scale."})
-        if high is None:
-            raise ValidationError(
-                {"high": f"{cleaned['high']} is not a rating on the {dim} scale."}
-            )
-        if scale.index(low) > scale.index(high):
-            raise ValidationError(
-                {"high": f"The range {low}-{high} is inverted: the low end is above the high end."}
-            )
-        return {"rating": dim, "from": low, "to": high}
-
-    def _build_need(self, cleaned) -> dict:
-        spec = {
-            "levels": list(cleaned.get("need_levels") or []),
-            "bases": list(cleaned.get("need_bases") or []),
-            "variants": list(cleaned.get("need_variants") or []),
-        }
-        spec = {k: v for k, v in spec.items() if v}
-        if not spec:
-            raise ValidationError({"need_levels": "Tick at least one level, base or variant."})
-        return {"need": spec}
-
-    def _build_result(self, cleaned) -> dict:
-        spec = {
-            "levels": list(cleaned.get("need_levels") or []),
-            "bases": list(cleaned.get("need_bases") or []),
-        }
-        spec = {k: v for k, v in spec.items() if v}
-        if not spec:
-            raise ValidationError({"need_levels": "Tick at least one level or base level."})
-        return {"result": spec}
-
-    def _build_flag(self, cleaned) -> dict:
-        self._need(cleaned, "flag")
-        return {"flag": cleaned["flag"], "is": cleaned.get("flag_value") != "off"}
-
-    def _build_at_least(self, cleaned) -> dict:
-        self._need(cleaned, "count", "dimensions", "minimum")
-        dims = cleaned["dimensions"]
-        if not 1 <= cleaned["count"] <= len(dims):
-            raise ValidationError(
-                {"count": f"Give a number from 1 to {len(dims)} (the dimensions ticked)."}
-            )
-        minimum = cleaned["minimum"]
-        codes = [_code(minimum, self.catalogs.scales[d]) for d in dims]
-        if any(x is None for x in codes):
-            raise ValidationError(
-                {"minimum": f"{minimum} is not a rating on every ticked dimension's scale."}
-            )
-        return {"at_least": cleaned["count"], "of": list(dims), "rated": codes[0]}
-
-    def _build_answer(self, cleaned) -> dict:
-        op = cleaned.get("op")
-        self._need(cleaned, "op")
-        if op in ("age_under", "age_at_least"):
-            q_code = cleaned.get("question") or "date_of_birth"
-        else:
-            self._need(cleaned, "question")
-            q_code = cleaned["question"]
-        q = self.catalogs.question[q_code]
-        out = {"answer": q_code, "op": op}
-        if op in NO_VALUE:
-            if op in ("is_true", "is_false") and q.type != "bool":
-                raise ValidationError({"op": f"'{dict(OPS)[op]}' is for yes/no questions."})
-            return out
-        text = (cleaned.get("value") or "").strip()
-        if not text:
-            raise ValidationError({"value": "Give the value to compare with."})
-        out["value"] = self._parse_value(q, op, text)
-        return out
-
-    def _parse_value(self, q, op, text: str):
-        choices = dict(q.choices)
-        by_label = {label.lower(): value for value, label in q.choices}
-
-        def one(item: str):
-            item = item.strip()
-            if op in ("age_under", "age_at_least") or q.type == "int":
-                try:
-                    number = int(item)
-                except ValueError:
-                    raise ValidationError({"value": f"'{item}' is not a whole number."}) from None
-                lo, hi = q.min_value, q.max_value
-                if op not in ("age_under", "age_at_least") and (
-                    (lo is not None and number < lo) or (hi is not None and number > hi)
-                ):
-                    raise ValidationError(
-                        {"value": f"{number} is outside {lo}-{hi}, the question's range."}
-                    )
-                return number
-            if q.type in ("choice", "multichoice"):
-                if item in choices:
-                    return item
-                if item.lower() in by_label:
-                    return by_label[item.lower()]
-                raise ValidationError(
-                    {"value": f"'{item}' is not one of: {', '.join(choices.values())}."}
-                )
-            if q.type == "bool":
-                if item.lower() in ("yes", "true"):
-                    return True
-                if item.lower() in ("no", "false"):
-                    return False
-                raise ValidationError({"value": "Write yes or no."})
-            return item
-
-        if op in ("includes_any", "includes_none") and q.type != "multichoice":
-            raise ValidationError(
-                {"op": "'Includes' compares a several-of-a-list question; use 'is one of'."}
-            )
-        if op in SET_OPS:
-            return [one(x) for x in text.split(",") if x.strip()]
-        if op == "between":
-            parts = [p for p in text.replace(",", "-").split("-") if p.strip()]
-            if len(parts) != 2:
-                raise ValidationError({"value": "Write the range as low-high, for example 10-18."})
-            low, high = one(parts[0]), one(parts[1])
-            if low > high:
-                raise ValidationError({"value": f"The range {low}-{high} is inverted."})
-            return [low, high]
-        if op in ("gt", "gte", "lt", "lte") and q.type not in ("int",):
-            raise ValidationError({"op": "Comparisons of size are for number questions."})
-        return one(text)
 
 
 class BaseConditionFormSet(forms.BaseFormSet):

@@ -9,9 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.selectors import program_ids_for_user
+from engine import RuleSetDiff, diff_rule_sets
 from placement.loader import engine_rule_set
 from placement.models import RuleSet
-from placement.rules.diff import RuleSetDiff, diff_rule_sets
 
 NOTICE_DAYS = 30
 
@@ -91,9 +91,7 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
     """The version's rules as decision tables (one per track, then the other kinds), each row
     a sentence, filtered by the dimension it reads, the level it asks for, or text. Also the
     engine object (None when the rows do not compile) and the problems."""
-    from placement.rules import serialize
-    from placement.rules.describe import rule_sentence
-    from placement.rules.errors import RuleSetError
+    from engine import RuleSetError, rule_sentence, serialize
     from placement.ruleset_io import rule_set_to_data
 
     data = rule_set_to_data(rule_set)
@@ -167,7 +165,7 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
 
 
 def _engine_rule(item: dict, when: tuple):
-    from placement.rules.model import (
+    from engine import (
         DeterminationRule,
         FlagRule,
         ModifierRule,

@@ -15,10 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import Role
 from accounts.selectors import user_has_role
+from engine import MAX_FILE_BYTES, RuleSetError
 from placement.models import Rule, RuleSet, RuleSetStatus
 from placement.rule_scope import is_network_rule_admin, programs_using_rule_set, publish_refusal
-from placement.rules.errors import RuleSetError
-from placement.rules.serialize import MAX_FILE_BYTES
 from placement.services import (
     RuleSetWorkflowError,
     is_usable_name,
@@ -95,7 +94,7 @@ def _draft(name: str, version: int) -> RuleSet:
 
 
 def _catalogs(rule_set: RuleSet) -> f.Catalogs:
-    from placement.rules import serialize
+    from engine import serialize
     from placement.ruleset_io import rule_set_to_data
 
     data = rule_set_to_data(rule_set)

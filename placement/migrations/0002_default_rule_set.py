@@ -12,9 +12,9 @@ DATA = Path(__file__).parent / "data" / "asam3-default-v1.yaml"
 
 
 def seed(apps, schema_editor):
-    from placement.rules.serialize import from_data
-    from placement.rules.validate import problems
-    from placement.rules.verify import verify
+    from engine.serialize import from_data
+    from engine.validate import problems
+    from engine.verify import verify
     from placement.ruleset_io import write_rule_set_rows
 
     RuleSet = apps.get_model("placement", "RuleSet")

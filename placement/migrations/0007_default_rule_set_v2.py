@@ -23,7 +23,10 @@ NAME = "asam3-default"
 
 def _fingerprint(data: dict) -> str:
     """What decides placements (not the notes, the test cases or display names added later)."""
-    data = {k: v for k, v in data.items() if k not in ("notes", "release_notes", "tests")}
+    # (kept_variant and ceiling_level are read only by verification, and were added to the
+    # 4th-edition files after they shipped.)
+    skip = ("notes", "release_notes", "tests", "kept_variant", "ceiling_level")
+    data = {k: v for k, v in data.items() if k not in skip}
     data["dimensions"] = [
         {k: v for k, v in d.items() if k != "short_name"} for d in data.get("dimensions", [])
     ]
@@ -31,9 +34,9 @@ def _fingerprint(data: dict) -> str:
 
 
 def seed_v2(apps, schema_editor):
-    from placement.rules.serialize import from_data
-    from placement.rules.validate import problems
-    from placement.rules.verify import verify
+    from engine.serialize import from_data
+    from engine.validate import problems
+    from engine.verify import verify
     from placement.ruleset_io import rule_set_to_data, write_rule_set_rows
 
     RuleSet = apps.get_model("placement", "RuleSet")

@@ -12,7 +12,7 @@ DATA = Path(__file__).parent / "data"
 def seed_cases(apps, schema_editor):
     """(Rows of published versions: written in bulk, past the live model's draft-only check,
     which the test fixtures' reseeding would otherwise meet.)"""
-    from placement.rules.cases import cases_from_data
+    from engine.cases import cases_from_data
 
     RuleSet = apps.get_model("placement", "RuleSet")
     RuleTestCase = apps.get_model("placement", "RuleTestCase")

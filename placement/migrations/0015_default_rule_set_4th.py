@@ -15,9 +15,9 @@ MODELS = ("Dimension", "Level", "Flag", "Modifier", "Question", "Rule", "Conditi
 
 
 def seed_4th(apps, schema_editor):
-    from placement.rules.serialize import from_data
-    from placement.rules.validate import problems
-    from placement.rules.verify import verify
+    from engine.serialize import from_data
+    from engine.validate import problems
+    from engine.verify import verify
     from placement.ruleset_io import write_rule_set_rows
 
     RuleSet = apps.get_model("placement", "RuleSet")

@@ -22,9 +22,9 @@ MODELS = ("Dimension", "Level", "Flag", "Modifier", "Question", "Rule", "Conditi
 
 
 def seed_v3(apps, schema_editor):
-    from placement.rules.serialize import from_data
-    from placement.rules.validate import problems
-    from placement.rules.verify import verify
+    from engine.serialize import from_data
+    from engine.validate import problems
+    from engine.verify import verify
     from placement.ruleset_io import rule_set_to_data, write_rule_set_rows
 
     fingerprint = importlib.import_module("placement.migrations.0007_default_rule_set_v2")

@@ -34,6 +34,17 @@ class RuleSet(models.Model):
     primary_track = models.CharField(max_length=30, default="treatment")
     withdrawal_track = models.CharField(max_length=30, default="withdrawal", blank=True)
     adolescent_flag = models.CharField(max_length=40, default="adolescent", blank=True)
+    # Read only by verification of a set that determines from needs (engine RuleSet).
+    kept_variant = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The level variant that adding a need never takes away (4th edition: COE).",
+    )
+    ceiling_level = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="From this level's broad level up, the kept variant may be dropped.",
+    )
     # 4th edition: the dimensions whose subdimensions are rated, and the one recorded only:
     # [{"code": "1", "name": "...", "rated": true}, ...]. Empty for the 3rd edition.
     groups = models.JSONField(default=list, blank=True)
@@ -91,6 +102,8 @@ class RuleSet(models.Model):
         "primary_track",
         "withdrawal_track",
         "adolescent_flag",
+        "kept_variant",
+        "ceiling_level",
         "carry_over",
     )
 
@@ -394,7 +407,7 @@ class Condition(DraftOnlyRow):
 
 class RuleTestCase(RuleSetRow):
     """A test case of a rule set version: an input and what the version must decide for it
-    (see ``placement.rules.cases``). Edited with the draft; publishing needs all to pass."""
+    (see ``engine.cases``). Edited with the draft; publishing needs all to pass."""
 
     name = models.CharField(max_length=200)
     order = models.PositiveIntegerField(default=0)

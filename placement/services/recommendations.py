@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from engine import evaluate
 from intake.models import Assessment, AssessmentStatus
 from intake.services import (
     IntakeError,
@@ -28,7 +29,6 @@ from placement.models import (
     ReviewEvent,
     WorkKind,
 )
-from placement.rules.engine import evaluate
 
 
 def _digest(label: str, ratings: dict, flags: dict, answers: dict) -> str:

@@ -19,10 +19,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.tasks import enqueue, enqueue_on_commit
+from engine import MAX_FILE_BYTES, RuleSetError, TextRefused, decode
 from placement.models import RuleSet, RuleSetImport, RuleSetImportStatus
-from placement.rules.errors import RuleSetError
-from placement.rules.serialize import MAX_FILE_BYTES
-from placement.rules.textload import TextRefused, decode
 
 from .rulesets import rule_set_import
 

@@ -10,15 +10,20 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
+from engine import (
+    CaseResult,
+    Report,
+    RuleSetError,
+    cases_from_data,
+    problems,
+    run_cases,
+    serialize,
+    verify,
+)
 from placement.level_defaults import fill_levels
 from placement.loader import clear_cache, content_digest, engine_rule_set
 from placement.models import RuleSet, RuleSetStatus
 from placement.rule_scope import is_network_rule_admin, publish_refusal
-from placement.rules import serialize
-from placement.rules.cases import CaseResult, cases_from_data, run_cases
-from placement.rules.errors import RuleSetError
-from placement.rules.validate import problems
-from placement.rules.verify import Report, verify
 from placement.ruleset_io import rule_set_to_data, test_case_data, write_rule_set_rows
 
 
@@ -84,6 +89,8 @@ def rule_set_clone(*, rule_set: RuleSet, user, name: str | None = None) -> RuleS
         primary_track=rule_set.primary_track,
         withdrawal_track=rule_set.withdrawal_track,
         adolescent_flag=rule_set.adolescent_flag,
+        kept_variant=rule_set.kept_variant,
+        ceiling_level=rule_set.ceiling_level,
         cloned_from=rule_set,
         created_by=user,
     )
@@ -285,6 +292,8 @@ def rule_set_import(*, user, text: str = "", fmt: str | None = None, data=None) 
         primary_track=engine.primary_track,
         withdrawal_track=engine.withdrawal_track,
         adolescent_flag=engine.adolescent_flag,
+        kept_variant=engine.kept_variant,
+        ceiling_level=engine.ceiling_level,
         created_by=user,
     )
     write_rule_set_rows(data, draft)

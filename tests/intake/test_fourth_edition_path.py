@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from engine import evaluate
 from intake.models import Assessment
 from placement.models import Placement, Recommendation
-from placement.rules import evaluate
 from placement.services.reviews import review_approve, review_claim
 from tests.factories import PatientFactory, make_submitted, step_post
 
@@ -58,9 +58,9 @@ def page_post(page, answers: dict, ratings: dict, *, version: int) -> dict:
 
 def walk(client, assessment, answers=None) -> Assessment:
     """Every page in order, as the browser posts it, the suggested codes accepted."""
+    from engine.engine import suggest_ratings
     from intake.catalog import wizard_steps
     from placement.loader import engine_rule_set
-    from placement.rules.engine import suggest_ratings
 
     answers = answers or ANSWERS
     rs = engine_rule_set(assessment.rule_set)

@@ -47,9 +47,9 @@ def test_version_1_still_replays_exactly(tmp_path):
 
     import yaml
 
+    from engine import evaluate
+    from engine.serialize import from_data
     from placement.defaults import DEFAULT_RULE_SET_FILE
-    from placement.rules import evaluate
-    from placement.rules.serialize import from_data
 
     shipped = from_data(yaml.safe_load(DEFAULT_RULE_SET_FILE.read_text()), version=1)
     flags = [f.code for f in shipped.flags]

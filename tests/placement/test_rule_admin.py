@@ -1,13 +1,12 @@
-"""The rule-set admin, as a rule administrator uses it."""
+"""Django admin's rule tables: a superuser's read-only view, one link from the rule editor,
+which is the one place where rule sets change."""
 
 import pytest
-import yaml
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from placement.models import RuleSet, RuleSetStatus
+from placement.models import Rule, RuleSet, RuleSetStatus
 from placement.services import rule_set_clone
-from tests.admin_forms import admin_post_data, inline_index
+from tests.admin_forms import admin_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +47,8 @@ def test_rule_admin_sees_rule_sets_with_the_licensing_note(admin_client, publish
     assert response.status_code == 200
     assert b"asam3-default" in response.content
     assert b"starting configuration" in response.content
+    assert b"Read-only. Rule sets are edited" in response.content
+    assert b'href="/rules/"' in response.content
 
 
 def test_rule_admin_sees_no_tables_in_admin(client, rule_admin):
@@ -63,132 +64,69 @@ def test_clinicians_and_supervisors_cannot_open_admin(client, clinician_a, super
         assert response.status_code == 403
 
 
-def test_published_set_is_read_only(admin_client, published):
-    response = admin_client.get(change_url(published))
-    assert response.status_code == 200
-    assert b'name="_save"' not in response.content
-    assert b"Clone into a new draft" in response.content
-    data = admin_post_data(response)
-    assert admin_client.post(change_url(published), data).status_code == 403
-
-
-def test_clone_from_admin_opens_the_new_draft(admin_client, published):
-    response = admin_client.post(reverse("admin:placement_ruleset_clone", args=[published.pk]))
-    draft = RuleSet.objects.get(status="draft")
-    assert draft.version == published.version + 1
-    assert response["Location"] == change_url(draft)
-    assert draft.status == "draft" and draft.rules.count() == published.rules.count()
-
-
-def test_editing_a_draft_rule_saves(admin_client, draft):
-    data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "rules", "rule_id", "T-D6-3")
-    data[f"rules-{i}-level"] = "3.5"
-    response = admin_client.post(change_url(draft), data)
-    assert response.status_code == 302, response.context and [
-        f.errors for fs in response.context["inline_admin_formsets"] for f in fs.formset.forms
-    ]
-    assert draft.rules.get(rule_id="T-D6-3").level == "3.5"
-
-
-def test_unknown_level_in_a_draft_rule_gets_a_clear_error(admin_client, draft):
-    data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "rules", "rule_id", "T-D6-3")
-    data[f"rules-{i}-level"] = "2.7"
-    response = admin_client.post(change_url(draft), data)
-    assert response.status_code == 200
-    assert b"Unknown level &#x27;2.7&#x27; on the treatment track." in response.content
-    assert draft.rules.get(rule_id="T-D6-3").level == "3.1"
-
-
-def test_duplicate_rule_ids_get_a_clear_error(admin_client, draft):
-    data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "rules", "rule_id", "T-D6-3")
-    data[f"rules-{i}-rule_id"] = "T-D6-4"
-    response = admin_client.post(change_url(draft), data)
-    assert response.status_code == 200
-    assert b"The rule ID T-D6-4 is already used in this rule set." in response.content
-
-
-def test_a_level_referenced_by_rules_is_checked_against_the_levels_being_edited(
-    admin_client, draft
+@pytest.mark.parametrize("which", ["published", "draft"])
+def test_every_version_is_read_only_with_a_link_to_the_editor(
+    admin_client, published, rule_admin, which
 ):
-    data = admin_post_data(admin_client.get(change_url(draft)))
-    i = inline_index(data, "levels", "code", "2.5")
-    data[f"levels-{i}-code"] = "2.6"  # rename a level that rules still ask for
-    response = admin_client.post(change_url(draft), data)
+    rule_set = (
+        published if which == "published" else rule_set_clone(rule_set=published, user=rule_admin)
+    )
+    response = admin_client.get(change_url(rule_set))
+    page = response.content.decode()
     assert response.status_code == 200
-    assert b"Unknown level &#x27;2.5&#x27; on the treatment track." in response.content
+    assert 'name="_save"' not in page and 'name="dimensions-0-code"' not in page
+    assert f'href="/rules/{rule_set.name}/{rule_set.version}/"' in page
+    assert "T-D5-3" in page  # the rows are there to read
+    data = admin_post_data(response)
+    data["notes"] = "changed in admin"
+    assert admin_client.post(change_url(rule_set), data).status_code == 403
+    rule_set.refresh_from_db()
+    assert rule_set.notes != "changed in admin"
 
 
-def test_inverted_range_in_a_condition_gets_a_clear_error(admin_client, draft):
+def test_a_rules_conditions_are_shown_and_cannot_be_changed(admin_client, draft):
     rule = draft.rules.get(rule_id="T-RELAPSE-ENV")
     url = reverse("admin:placement_rule_change", args=[rule.pk])
-    data = admin_post_data(admin_client.get(url))
-    data["conditions-0-low"], data["conditions-0-high"] = "4", "3"
-    response = admin_client.post(url, data)
-    assert response.status_code == 200
-    assert b"The range 4-3 is inverted" in response.content
+    response = admin_client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and 'name="_save"' not in page
+    assert f'href="/rules/{draft.name}/{draft.version}/rules/T-RELAPSE-ENV/"' in page
+    before = list(rule.conditions.values_list("low", "high"))
+    data = admin_post_data(response)
+    assert admin_client.post(url, data).status_code == 403
+    assert list(rule.conditions.values_list("low", "high")) == before
 
 
-def test_condition_with_unknown_dimension_gets_a_clear_error(admin_client, draft):
-    rule = draft.rules.get(rule_id="T-D2-2")
-    url = reverse("admin:placement_rule_change", args=[rule.pk])
-    data = admin_post_data(admin_client.get(url))
-    data["conditions-0-dimension"] = "D9"
-    response = admin_client.post(url, data)
-    assert b"Unknown dimension &#x27;D9&#x27;." in response.content
+def test_nothing_is_added_or_deleted_through_admin(admin_client, draft):
+    assert admin_client.get(reverse("admin:placement_ruleset_add")).status_code == 403
+    delete = reverse("admin:placement_ruleset_delete", args=[draft.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    rule = draft.rules.first()
+    assert (
+        admin_client.post(
+            reverse("admin:placement_rule_delete", args=[rule.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert RuleSet.objects.filter(pk=draft.pk).exists() and Rule.objects.filter(pk=rule.pk).exists()
 
 
-def test_verify_page_names_a_counterexample_and_publish_refuses(admin_client, draft):
-    rule = draft.rules.get(rule_id="T-D2-4")
-    rule.level = "2.1"
+@pytest.mark.parametrize("action", ["clone", "verify", "publish", "impact"])
+def test_admin_has_no_second_workflow(admin_client, draft, action):
+    """Clone, verify, publish and impact live in the rule editor only."""
+    before = (RuleSet.objects.count(), draft.status, draft.verified_at)
+    admin_client.post(f"/admin/placement/ruleset/{draft.pk}/{action}/")
+    draft.refresh_from_db()
+    assert (RuleSet.objects.count(), draft.status, draft.verified_at) == before
+
+
+def test_a_draft_revert_in_history_is_refused_too(admin_client, draft):
+    rule = draft.rules.get(rule_id="T-D5-3")
+    rule.text = "edited in the editor"
     rule.save()
-    response = admin_client.post(reverse("admin:placement_ruleset_verify", args=[draft.pk]))
-    assert b"Verification failed" in response.content
-    assert b"Raising D2 from 3 to 4 lowers the treatment level from 3.7 to 2.1" in response.content
-    response = admin_client.post(
-        reverse("admin:placement_ruleset_publish", args=[draft.pk]), follow=True
-    )
-    assert b"not verified" in response.content
-    draft.refresh_from_db()
-    assert draft.status == "draft"
-
-
-def test_verify_then_publish_from_admin(admin_client, draft, published):
-    response = admin_client.post(reverse("admin:placement_ruleset_verify", args=[draft.pk]))
-    assert b"Verified: total and monotone" in response.content
-    admin_client.post(reverse("admin:placement_ruleset_publish", args=[draft.pk]))
-    draft.refresh_from_db()
-    published.refresh_from_db()
-    assert (draft.status, published.status) == ("published", "retired")
-
-
-def test_export_and_import_through_admin(admin_client, published):
-    response = admin_client.get(
-        reverse("admin:placement_ruleset_export", args=[published.pk]) + "?format=yaml"
-    )
-    assert response["Content-Disposition"] == 'attachment; filename="asam3-default-v3.yaml"'
-    upload = SimpleUploadedFile("rules.yaml", response.content)
-    response = admin_client.post(reverse("admin:placement_ruleset_import"), {"file": upload})
-    imported = RuleSet.objects.get(name="asam3-default", version=4)
-    assert response["Location"] == change_url(imported)
-    data = yaml.safe_load(response.content or b"{}") or {}
-    assert data == {}
-
-
-def test_import_of_a_broken_file_shows_problems_and_creates_nothing(admin_client):
-    upload = SimpleUploadedFile("rules.yaml", b"format: stepwise-rule-set/1\nrules: 5\n")
-    before = RuleSet.objects.count()
-    response = admin_client.post(reverse("admin:placement_ruleset_import"), {"file": upload})
-    assert response.status_code == 200
-    assert b"was not imported" in response.content
-    assert RuleSet.objects.count() == before
-
-
-def test_impact_preview_runs_and_reports(admin_client, draft):
-    response = admin_client.post(
-        reverse("admin:placement_ruleset_impact", args=[draft.pk]), follow=True
-    )
-    assert response.status_code == 200
-    assert b"would be placed differently" in response.content
+    history = rule.history.order_by("history_date").first()
+    url = reverse("admin:placement_rule_simple_history", args=[rule.pk, history.history_id])
+    response = admin_client.post(url, {"rule_id": "T-D5-3", "text": "reverted"}, follow=True)
+    assert "nothing was changed" in response.content.decode()
+    rule.refresh_from_db()
+    assert rule.text == "edited in the editor"

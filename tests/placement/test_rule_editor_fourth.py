@@ -4,9 +4,9 @@ determination steps in order, conditions on needs and on the result, the COE ove
 import pytest
 from django.urls import reverse
 
+from engine import evaluate
 from placement.loader import engine_rule_set
 from placement.models import Rule, RuleSet
-from placement.rules import evaluate
 from placement.services import rule_set_clone
 from tests.placement.test_rule_editor import rule_post, url
 

@@ -4,10 +4,10 @@ export and import."""
 import pytest
 import yaml
 
+from engine import RuleSetError, evaluate
 from placement.defaults import DEFAULT_RULE_SET_FILE
 from placement.loader import engine_rule_set
 from placement.models import Condition, ImmutableRuleSetError, Level, Rule, RuleSet, RuleSetStatus
-from placement.rules import RuleSetError, evaluate
 from placement.ruleset_io import rule_set_to_data
 from placement.services import (
     RuleSetWorkflowError,

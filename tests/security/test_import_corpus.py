@@ -8,8 +8,8 @@ import yaml
 from django.urls import reverse
 from django.utils.html import escape
 
+from engine import RuleSetError
 from placement.models import Condition, Rule, RuleSet
-from placement.rules import RuleSetError
 from placement.services import rule_set_export, rule_set_import
 from tests.placement.test_commands import run
 

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
+from engine import RuleSetError
 from placement import spreadsheet
 from placement.models import Rule, RuleSet, RuleSetImport
-from placement.rules import RuleSetError
 from placement.services.rule_imports import rule_set_import_file, rule_set_imports_sweep
 from tests.security import xlsx_attacks as x
 

@@ -12,8 +12,8 @@ import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from engine import RuleSetError, serialize
 from placement.models import Condition, Rule, RuleSet
-from placement.rules import RuleSetError, serialize
 from placement.ruleset_io import rule_set_to_data
 from placement.services import rule_set_clone, rule_set_export, rule_set_import
 from placement.services.rule_editor import rule_row_save

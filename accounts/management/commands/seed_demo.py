@@ -227,9 +227,9 @@ class Command(BaseCommand):
     def seed_assessments(self, User) -> int:
         """One finished assessment (with its recommendation) for some demo patients, under the
         rules in force when the demo was seeded. Skipped for patients who already have one."""
+        from engine import suggest_ratings
         from intake.services import assessment_save_step, assessment_start
         from placement.loader import engine_rule_set
-        from placement.rules.engine import suggest_ratings
         from placement.services.recommendations import recommendation_compute
 
         created = 0

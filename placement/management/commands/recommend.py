@@ -14,11 +14,17 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from engine import (
+    InputError,
+    TextRefused,
+    decode,
+    evaluate,
+    load_json,
+    suggest_ratings,
+    validate_input,
+)
 from placement.loader import engine_rule_set
 from placement.models import RuleSet
-from placement.rules.engine import evaluate, suggest_ratings, validate_input
-from placement.rules.errors import InputError
-from placement.rules.textload import TextRefused, decode, load_json
 from placement.services import rule_set_resolve
 
 CASE_FIELDS = {"ratings", "flags", "answers"}

@@ -10,9 +10,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from placement.rules.errors import RuleSetError
-from placement.rules.serialize import MAX_FILE_BYTES
-from placement.rules.textload import TextRefused, decode
+from engine import MAX_FILE_BYTES, RuleSetError, TextRefused, decode
 from placement.services import rule_set_import
 
 

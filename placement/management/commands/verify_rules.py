@@ -9,11 +9,9 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from engine import RuleSetError, problems, verify
 from placement.loader import engine_rule_set
 from placement.models import RuleSet
-from placement.rules.errors import RuleSetError
-from placement.rules.validate import problems
-from placement.rules.verify import verify
 from placement.services import rule_set_resolve
 
 

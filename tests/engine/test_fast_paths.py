@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from placement.rules import InputError, evaluate
-from placement.rules import compiled as compiled_module
-from placement.rules.compiled import CompiledRuleSet
-from placement.rules.engine import suggest_ratings, tabulate
-from placement.rules.model import Decision
-from tests.placement.rules.conftest import load_default, load_v2
-from tests.placement.rules.reference import reference, suggest_ratings_reference
+from engine import InputError, evaluate
+from engine import compiled as compiled_module
+from engine.compiled import CompiledRuleSet
+from engine.engine import suggest_ratings, tabulate
+from engine.model import Decision
+from tests.engine.conftest import load_default, load_v2
+from tests.engine.reference import reference, suggest_ratings_reference
 
 V1, V2 = load_default(), load_v2()
 for _rs in (V1, V2):

@@ -5,8 +5,8 @@ compiled engine must agree with it on every input."""
 import datetime
 from collections.abc import Mapping
 
-from placement.rules.errors import InputError
-from placement.rules.model import (
+from engine.errors import InputError
+from engine.model import (
     AnswerIs,
     AnyOf,
     AtLeast,
@@ -186,7 +186,7 @@ def suggest_ratings_reference(
     rule_set: RuleSet, answers: Mapping
 ) -> tuple[dict, dict[str, bool], tuple[Reason, ...]]:
     """The meaning of the rating and flag rules, stated plainly: the compiled suggester
-    (``placement/rules/suggest.py``) must agree with this on every answer set."""
+    (``engine/suggest.py``) must agree with this on every answer set."""
     clean = clean_answers(rule_set, answers)
     fired_by_dim: dict[str, list] = {d.code: [] for d in rule_set.dimensions}
     for rule in rule_set.rating_rules:

@@ -41,6 +41,10 @@ from .model import (
 )
 from .textload import TextRefused, load_json, load_yaml
 
+# Properties of a rule set that only verification reads (see RuleSet.kept_variant); written
+# to a file only when set.
+VERIFY_KEYS = ("kept_variant", "ceiling_level")
+
 FORMAT = "stepwise-rule-set/1"
 RULE_KINDS = ("placement", "substitution", "modifier", "rating", "flag", "need", "determination")
 
@@ -238,7 +242,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
     r.get(data, "edition", top, (str, int, type(None)), None, max_len=20)
     r.get(data, "notes", top, (str, type(None)), None, max_len=MAX_TEXT["notes"])
     r.get(data, "release_notes", top, (str, type(None)), None, max_len=MAX_TEXT["notes"])
-    for key in ("primary_track", "withdrawal_track", "adolescent_flag"):
+    for key in ("primary_track", "withdrawal_track", "adolescent_flag", *VERIFY_KEYS):
         r.get(data, key, top, (str, type(None)), None, max_len=40)
 
     dimensions = []
@@ -447,6 +451,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         adolescent_flag=str(data.get("adolescent_flag") or "adolescent"),
         primary_track=str(data.get("primary_track") or "treatment"),
         withdrawal_track=str(data.get("withdrawal_track") or "withdrawal"),
+        **{key: str(data.get(key) or "") for key in VERIFY_KEYS},
     )
 
 
@@ -545,6 +550,7 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> 
         "primary_track": rs.primary_track,
         "withdrawal_track": rs.withdrawal_track,
         "adolescent_flag": rs.adolescent_flag,
+        **{key: getattr(rs, key) for key in VERIFY_KEYS if getattr(rs, key)},
         "dimensions": [
             {
                 "code": d.code,

@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .compiled import compiled
+from .determine import check_input, determine
 from .errors import InputError
 from .model import Decision, Reason, RuleSet
+from .suggest import suggester
 
 _NO_FLAGS: Mapping = {}
 
@@ -27,8 +29,6 @@ def evaluate(rule_set: RuleSet, ratings: Mapping, flags: Mapping | None = None) 
     unknown flag. Strict type checks (a boolean where a rating belongs) are
     ``validate_input``'s job, done once at the boundary."""
     if rule_set.need_rules:  # determined top down from needs (4th edition)
-        from .determine import determine
-
         return determine(rule_set, ratings, flags)
     c = rule_set._compiled or compiled(rule_set)
     return c.evaluate(ratings, _NO_FLAGS if flags is None else flags)
@@ -38,8 +38,6 @@ def validate_input(rule_set: RuleSet, ratings, flags) -> None:
     """Strict checks for data arriving from outside (a JSON file, a form): right types,
     known codes, ratings on the scale. Raises InputError naming the field."""
     if rule_set.need_rules:
-        from .determine import check_input
-
         return check_input(rule_set, ratings, flags)
     c = compiled(rule_set)
     if not isinstance(ratings, Mapping):
@@ -72,8 +70,6 @@ def suggest_ratings(
     """Suggested rating per dimension, flags, and the rating and flag rules that fired (the
     ones that set a dimension's suggestion are marked deciding). Raises InputError naming the
     question for a bad answer. Runs the rules compiled once per rule set (``suggest.py``)."""
-    from .suggest import suggester
-
     return suggester(rule_set).suggest(answers)
 
 

@@ -5,10 +5,10 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from placement.rules import evaluate, serialize
-from placement.rules.engine import validate_input
-from tests.placement.rules.conftest import load_default
-from tests.placement.rules.reference import reference
+from engine import evaluate, serialize
+from engine.engine import validate_input
+from tests.engine.conftest import load_default
+from tests.engine.reference import reference
 
 RS = load_default()
 DIMS = [d.code for d in RS.dimensions]
@@ -91,7 +91,7 @@ def test_full_space_agrees_with_the_reference_on_every_profile_without_flags():
 def test_strict_validation_refuses_booleans_and_floats_as_ratings():
     import pytest
 
-    from placement.rules import InputError
+    from engine import InputError
 
     ok = dict.fromkeys(DIMS, 1)
     validate_input(RS, ok, {})
@@ -101,7 +101,7 @@ def test_strict_validation_refuses_booleans_and_floats_as_ratings():
 
 
 # -- version 2: twelve flags ---------------------------------------------------------------------
-from tests.placement.rules.conftest import load_v2  # noqa: E402
+from tests.engine.conftest import load_v2  # noqa: E402
 
 RS2 = load_v2()
 flags2_st = st.fixed_dictionaries({f.code: st.booleans() for f in RS2.flags})

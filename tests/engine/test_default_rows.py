@@ -4,7 +4,7 @@ Expected levels come from the specification, not from the engine."""
 
 import pytest
 
-from placement.rules import evaluate
+from engine import evaluate
 
 ZERO = {"D1": 0, "D2": 0, "D3": 0, "D4": 0, "D5": 0, "D6": 0}
 SUD = {"sud_diagnosis": True}

@@ -66,6 +66,10 @@ def problems(rs: RuleSet) -> list[str]:
             out.append(f"Level {lv.code}: population must be one of {', '.join(POPULATIONS)}.")
     if rs.levels and rs.primary_track not in levels_by_track:
         out.append(f"No level belongs to the main track '{rs.primary_track}'.")
+    if rs.kept_variant and not any(rs.kept_variant in (lv.variant or "") for lv in rs.levels):
+        out.append(f"No level has the variant '{rs.kept_variant}' that needs must keep.")
+    if rs.ceiling_level and rs.ceiling_level not in {lv.code for lv in rs.levels}:
+        out.append(f"The ceiling level '{rs.ceiling_level}' is not a level of this rule set.")
 
     for code in _duplicates(f.code for f in rs.flags):
         out.append(f"Flag {code} is defined more than once.")

@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from placement.rules import serialize
-from placement.rules.verify import ENUMERATION_LIMIT, verify
-from tests.placement.rules.conftest import load_default
+from engine import serialize
+from engine.verify import ENUMERATION_LIMIT, verify
+from tests.engine.conftest import load_default
 
 
 def edited(rs, **replace_rules):

@@ -6,6 +6,7 @@ release notes. With the rule set at hand, questions and answers read as their la
 
 from __future__ import annotations
 
+from .conditions import ANSWER_OP_LABELS
 from .model import (
     ANY_LEVEL,
     AnswerIs,
@@ -26,18 +27,7 @@ from .model import (
     Substitution,
 )
 
-_OPS = {
-    "eq": "is",
-    "ne": "is not",
-    "in": "is one of",
-    "not_in": "is none of",
-    "includes_any": "includes any of",
-    "includes_none": "includes none of",
-    "gt": "is above",
-    "gte": "is at least",
-    "lt": "is below",
-    "lte": "is at most",
-}
+_OPS = ANSWER_OP_LABELS
 
 
 def _value(v) -> str:

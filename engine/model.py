@@ -351,6 +351,11 @@ class RuleSet:
     # The track reported as ``Decision.level`` and the one reported as ``withdrawal_level``.
     primary_track: str = "treatment"
     withdrawal_track: str = "withdrawal"
+    # Verification of a set that determines from needs: adding a need never takes away this
+    # level variant (e.g. co-occurring care), unless it raises the level to ``ceiling_level``'s
+    # broad level or above. Empty: no variant is checked.
+    kept_variant: str = ""
+    ceiling_level: str = ""
     _compiled: Any = field(default=None, compare=False, repr=False, hash=False)
     _suggester: Any = field(default=None, compare=False, repr=False, hash=False)
 

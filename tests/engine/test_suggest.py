@@ -2,7 +2,7 @@
 
 import pytest
 
-from placement.rules import InputError, suggest_ratings
+from engine import InputError, suggest_ratings
 
 
 def suggested(rs, **answers):

@@ -6,9 +6,9 @@ levels come from the specification, not from the engine."""
 
 import pytest
 
-from placement.rules import evaluate, suggest_ratings
-from placement.rules.carry import carry_over
-from placement.rules.verify import verify
+from engine import evaluate, suggest_ratings
+from engine.carry import carry_over
+from engine.verify import verify
 
 ZERO = {"D1": 0, "D2": 0, "D3": 0, "D4": 0, "D5": 0, "D6": 0}
 SUD = {"sud_diagnosis": True}
@@ -323,7 +323,7 @@ def test_version_3_is_total_and_monotone_over_the_flags_each_track_reads(v3_rs):
 
 
 def test_each_track_reads_the_flags_section_9_6_names(v3_rs):
-    from placement.rules.compiled import compiled
+    from engine.compiled import compiled
 
     c = compiled(v3_rs)
     assert set(c.flags_used(c.track_rules["treatment"])) == {

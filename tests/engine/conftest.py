@@ -1,11 +1,11 @@
 import pytest
 
+from engine import serialize
 from placement.defaults import (
     DEFAULT_RULE_SET_FILE,
     DEFAULT_RULE_SET_V2_FILE,
     DEFAULT_RULE_SET_V3_FILE,
 )
-from placement.rules import serialize
 
 
 def load_default():

@@ -1,6 +1,6 @@
 import pytest
 
-from placement.rules import InputError, evaluate
+from engine import InputError, evaluate
 
 OK = {"D1": 0, "D2": 1, "D3": 2, "D4": 3, "D5": 4, "D6": 0}
 

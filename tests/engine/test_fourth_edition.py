@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from placement.rules import InputError, evaluate, serialize
-from placement.rules.model import base_of
-from placement.rules.verify import verify
+from engine import InputError, evaluate, serialize
+from engine.model import base_of
+from engine.verify import verify
 
-DATA = Path(__file__).resolve().parents[3] / "placement/migrations/data/asam4-default-v2.yaml"
+DATA = Path(__file__).resolve().parents[2] / "placement/migrations/data/asam4-default-v2.yaml"
 RS = serialize.from_data(serialize.loads(DATA.read_text(encoding="utf-8")), version=1)
 BASELINE = {"1A": "0", "1B": "0", "1C": "ANY", "2A": "0", "2B": "0", "3A": "0", "3B": "0",
             "4A": "A", "4B": "0", "5A": "0", "5B": "0", "5C": "0"}  # fmt: skip

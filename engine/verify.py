@@ -20,124 +20,23 @@ import itertools
 import math
 import operator
 import time
-from dataclasses import dataclass, field
 
 from .compiled import CompiledRuleSet, compiled
-from .model import ANY_LEVEL, FlagIs, PlacementRule, RatingIn, RuleSet, Substitution
+from .model import (
+    ANY_LEVEL,
+    AnyOf,
+    AtLeast,
+    FlagIs,
+    PlacementRule,
+    RatingIn,
+    RuleSet,
+    Substitution,
+)
+from .report import MAX_EXAMPLES, Report, TrackReport, Violation, ViolationGroup
+from .verify_needs import verify_needs
 
-MAX_EXAMPLES = 200  # counterexamples collected (then grouped; the first ten are printed)
-MAX_PRINTED = 10
 # Above this many equivalence classes per track, reason about the rules instead.
 ENUMERATION_LIMIT = 3_000_000
-
-
-@dataclass(frozen=True)
-class Violation:
-    property: str  # "total", "population", "monotone", "unproven"
-    track: str
-    text: str  # in plain words
-    ratings: dict = field(default_factory=dict)
-    flags: dict = field(default_factory=dict)
-    rules: list = field(default_factory=list)  # the rules at fault, by id
-    raised: str = ""  # monotonicity: the dimension whose rise lowered the level
-
-    def as_dict(self) -> dict:
-        return {
-            "property": self.property,
-            "track": self.track,
-            "text": self.text,
-            "ratings": self.ratings,
-            "flags": self.flags,
-            "rules": self.rules,
-            "raised": self.raised,
-        }
-
-
-@dataclass
-class TrackReport:
-    track: str
-    method: str  # "enumeration" or "structure"
-    classes: int = 0  # equivalence classes checked
-    profiles: int = 0  # rating profiles x flag combinations they stand for
-    violations: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class ViolationGroup:
-    """Counterexamples that differ only in dimensions and flags the rules at fault do not
-    read: one representative and how many it stands for."""
-
-    example: Violation
-    count: int
-    varies: tuple[str, ...]  # dimensions that vary inside the group
-
-
-@dataclass
-class Report:
-    rule_set: str
-    tracks: list[TrackReport]
-    examples: list[Violation]
-    seconds: float
-    groups: list[ViolationGroup] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not any(sum(t.violations.values()) for t in self.tracks)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for t in self.tracks:
-            for k, n in t.violations.items():
-                out[k] = out.get(k, 0) + n
-        return out
-
-    def as_dict(self) -> dict:
-        return {
-            "rule_set": self.rule_set,
-            "ok": self.ok,
-            "seconds": round(self.seconds, 4),
-            "counts": self.counts,
-            "tracks": [
-                {
-                    "track": t.track,
-                    "method": t.method,
-                    "classes": t.classes,
-                    "profiles": t.profiles,
-                    "violations": t.violations,
-                }
-                for t in self.tracks
-            ],
-            "examples": [v.as_dict() for v in self.examples[:MAX_PRINTED]],
-            "groups": [
-                {**g.example.as_dict(), "count": g.count, "varies": list(g.varies)}
-                for g in self.groups
-            ],
-        }
-
-    def summary_lines(self) -> list[str]:
-        lines = []
-        for t in self.tracks:
-            bad = sum(t.violations.values())
-            how = (
-                f"{t.profiles:,} profile and flag combinations checked as {t.classes:,} classes"
-                if t.method == "enumeration"
-                else f"{t.profiles:,} code profiles (and the flags) checked as {t.classes:,} "
-                "distinct sets of needs (total, and monotone in needs)"
-                if t.method == "needs"
-                else "checked by reasoning on the rules (too many profiles to enumerate)"
-            )
-            lines.append(
-                f"{t.track}: {'OK' if not bad else f'{bad:,} problem(s)'} - {how}"
-                + (
-                    " ("
-                    + ", ".join(f"{k}: {n:,}" for k, n in sorted(t.violations.items()) if n)
-                    + ")"
-                    if bad
-                    else ""
-                )
-            )
-        return lines
 
 
 def describe(ratings: dict, flags: dict) -> str:
@@ -148,8 +47,6 @@ def describe(ratings: dict, flags: dict) -> str:
 
 def verify(rs: RuleSet, limit: int = ENUMERATION_LIMIT) -> Report:
     if rs.determines:  # levels from needs, top down: verified over distinct need sets
-        from .verify_needs import verify_needs
-
         return verify_needs(rs)
     started = time.perf_counter()
     c = compiled(rs)
@@ -175,8 +72,6 @@ def verify(rs: RuleSet, limit: int = ENUMERATION_LIMIT) -> Report:
 
 def _reads(rs: RuleSet, rule_ids) -> tuple[set[str], set[str]]:
     """The dimensions and flags the given rules test."""
-    from .model import AnyOf, AtLeast
-
     by_id = {r.id: r for r in (*rs.placement_rules, *rs.substitutions, *rs.modifier_rules)}
     dims: set[str] = set()
     flags: set[str] = set()

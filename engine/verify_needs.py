@@ -11,7 +11,8 @@ added:
 
 - **total**: every reachable set of needs gets a level of the main track;
 - **monotone in needs**: adding any need never lowers the broad level (the first digit, 1-4)
-  and never takes away a COE variant, short of Level 4.
+  and never takes away the rule set's kept variant (``kept_variant``, e.g. co-occurring care),
+  unless it raises the broad level to that of ``ceiling_level`` or above.
 
 It does not check monotonicity in code order: that does not hold for this edition (in 3A, `1A`
 asks for 1.5 COE and `1B` for 1.7 without COE, so next to a 3.7 BIO need raising 3A from 1A to
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import time
 
-from .determine import need_matches
+from .determine import _rating_holds, need_matches
 from .model import (
     ANY_LEVEL,
     AnyOf,
@@ -33,7 +34,7 @@ from .model import (
     base_of,
     variant_of,
 )
-from .verify import MAX_EXAMPLES, Report, TrackReport, Violation
+from .report import MAX_EXAMPLES, Report, TrackReport, Violation
 
 
 def _atoms(cond) -> list:
@@ -60,13 +61,13 @@ def _single_source(rule) -> tuple[str, str] | None:
 
 
 def verify_needs(rs: RuleSet) -> Report:
-    from .determine import _rating_holds
-
     started = time.perf_counter()
     track = rs.primary_track
     on_track = {lv.code for lv in rs.levels_of(track)}
     report = TrackReport(track=track, method="needs", violations={"total": 0, "monotone": 0})
     examples: list[Violation] = []
+    kept = rs.kept_variant
+    ceiling = _broad(rs.ceiling_level) if rs.ceiling_level else 99
 
     def unproven(text: str) -> Report:
         report.violations["unproven"] = 1
@@ -163,13 +164,16 @@ def verify_needs(rs: RuleSet) -> Report:
             if more is None:
                 continue
             lowered = _broad(more) < _broad(level)
-            lost_coe = (
-                "COE" in variant_of(level) and "COE" not in variant_of(more) and _broad(more) < 4
+            lost = bool(
+                kept
+                and kept in variant_of(level)
+                and kept not in variant_of(more)
+                and _broad(more) < ceiling
             )
-            if lowered or lost_coe:
+            if lowered or lost:
                 report.violations["monotone"] += 1
                 if len(examples) < MAX_EXAMPLES:
-                    why = "lowers the broad level" if lowered else "takes away co-occurring care"
+                    why = "lowers the broad level" if lowered else f"takes away the {kept} variant"
                     text = f"Adding a {need} need to a profile at {level} gives {more}: it {why}."
                     examples.append(Violation(
                         "monotone", track, text, rules=sorted(set(fired + fired_more)), raised=need

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from placement.rules import evaluate, suggest_ratings
+from engine import evaluate, suggest_ratings
 
 ZERO = {"D1": 0, "D2": 0, "D3": 0, "D4": 0, "D5": 0, "D6": 0}
 SUD = {"sud_diagnosis": True}
@@ -391,7 +391,7 @@ def test_every_rule_text_reads_true_for_a_first_assessment(v2_rs):
 
 
 def test_version_2_verifies_total_and_monotone_over_every_profile_and_flag(v2_rs):
-    from placement.rules.verify import verify
+    from engine.verify import verify
 
     report = verify(v2_rs)
     assert report.ok
@@ -406,7 +406,7 @@ def test_version_2_verifies_total_and_monotone_over_every_profile_and_flag(v2_rs
 
 
 def report_flags(rs, track):
-    from placement.rules.compiled import compiled
+    from engine.compiled import compiled
 
     c = compiled(rs)
     return c.flags_used(c.track_rules[track])
