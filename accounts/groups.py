@@ -29,7 +29,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
         "intake": {"patient": ("view",), "assessment": ("view",)},
     },
     Role.RULE_ADMIN: {
-        "placement": dict.fromkeys(RULE_TABLE_MODELS, ("add", "change", "delete", "view")),
+        "rulesets": dict.fromkeys(RULE_TABLE_MODELS, ("add", "change", "delete", "view")),
     },
 }
 
@@ -39,7 +39,7 @@ ROLE_PERMISSIONS: dict[Role, dict[str, dict[str, tuple[str, ...]]]] = {
 # programs other than their own use.
 NETWORK_GROUP = "Network rule administrators"
 NETWORK_PERMISSIONS = {
-    "placement": {
+    "rulesets": {
         **dict.fromkeys(RULE_TABLE_MODELS, ("add", "change", "delete", "view")),
         "ruleset": ("add", "change", "delete", "view", "publish_network_rules"),
         "impactjob": ("impact_all_programs",),

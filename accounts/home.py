@@ -46,7 +46,7 @@ def home_sections(*, user) -> dict:
             }
         )
     if "rule_admin" in roles or "admin" in roles:
-        from placement.models import RuleSet
+        from rulesets.models import RuleSet
 
         sections.append(
             {
@@ -64,7 +64,7 @@ def home_sections(*, user) -> dict:
 
     new_rules, switches = [], []
     if roles & {"clinician", "supervisor"}:
-        from placement.editor.selectors import new_rules_notices
+        from rulesets.editor.selectors import new_rules_notices
 
         new_rules = new_rules_notices(user=user)
         from .editions import edition_name

@@ -14,7 +14,7 @@ import time
 
 from engine import evaluate, serialize, suggest_ratings, tabulate, verify
 from engine.compiled import CompiledRuleSet
-from placement.defaults import DEFAULT_RULE_SET_V3_FILE
+from rulesets.defaults import DEFAULT_RULE_SET_V3_FILE
 
 RUNS = 5
 INPUTS = 100_000

@@ -15,8 +15,8 @@ SAMPLES = 200
 def run() -> dict:
     from accounts.models import Program
     from accounts.roles import Role
-    from placement.models import RuleSet
-    from placement.services import rule_set_clone
+    from rulesets.models import RuleSet
+    from rulesets.services import rule_set_clone
     from tests.factories import member
 
     program = Program.objects.create(code="bench-rules", name="Bench rules")

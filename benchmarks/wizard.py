@@ -16,7 +16,7 @@ def required_inputs() -> dict:
     from intake.catalog import SUMMARY, wizard_steps
     from intake.forms import PatientForm, SubstanceForm
     from intake.services import current_rule_set
-    from placement.loader import engine_rule_set
+    from rulesets.loader import engine_rule_set
     from tests.factories import MODERATE_ANSWERS
 
     rs = engine_rule_set(current_rule_set())

@@ -29,7 +29,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("intake.urls")),
     path("", include("placement.urls")),
-    path("", include("placement.editor.urls")),
+    path("", include("rulesets.editor.urls")),
     path("", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

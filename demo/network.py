@@ -26,15 +26,9 @@ from accounts.roles import Role
 from audit.models import PatientLink
 from engine import evaluate, suggest_ratings
 from intake.models import Assessment, Patient
-from placement.loader import engine_rule_set
-from placement.models import (
-    Placement,
-    Recommendation,
-    ReviewEvent,
-    RuleSet,
-    RuleSetStatus,
-    Signature,
-)
+from placement.models import Placement, Recommendation, ReviewEvent, Signature
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet, RuleSetStatus
 
 from .bulk import insert, next_id, reset_sequences
 

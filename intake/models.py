@@ -86,7 +86,7 @@ class Assessment(models.Model):
     status = models.CharField(
         max_length=10, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT
     )
-    rule_set = models.ForeignKey("placement.RuleSet", on_delete=models.PROTECT, related_name="+")
+    rule_set = models.ForeignKey("rulesets.RuleSet", on_delete=models.PROTECT, related_name="+")
     previous = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from engine import carry_over, suggest_ratings
-from placement.loader import engine_rule_set
-from placement.models import RuleSet, RuleSetStatus
-from placement.rule_scope import rule_set_for, rule_set_name_for
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet, RuleSetStatus
+from rulesets.scope import rule_set_for, rule_set_name_for
 
 from .catalog import SUMMARY, step_codes
 from .models import Assessment, AssessmentKind, Patient

@@ -15,13 +15,13 @@ from accounts.roles import Role
 from accounts.selectors import programs_for_user, user_has_role
 from placement.explain import explain, handout_plan, level_choices
 from placement.forms import DecisionForm
-from placement.loader import engine_rule_set
 from placement.selectors import patient_timeline
 from placement.services.recommendations import (
     assessment_save_decision,
     placement_submit,
     recommendation_is_current,
 )
+from rulesets.loader import engine_rule_set
 
 from . import audit
 from .catalog import SUBSTANCES, substance_rows

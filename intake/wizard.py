@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from placement.explain import emergency_triggers
-from placement.loader import engine_rule_set
 from placement.services.recommendations import recommendation_compute
+from rulesets.loader import engine_rule_set
 
 from . import audit
 from .catalog import (

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class PlacementConfig(AppConfig):
     name = "placement"
-    verbose_name = "Rules and placements"
+    verbose_name = "Placements"
 
     def ready(self) -> None:
         from auditlog.registry import auditlog

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from engine import AnyOf, FlagIs, Level, RatingIn, RuleSet, evaluate
 from intake.catalog import display_answer, flat_steps, substance_rows
-from placement.loader import engine_rule_set
 from placement.models import Placement, PlacementStatus, Recommendation
+from rulesets.loader import engine_rule_set
 
 
 @dataclass

@@ -25,8 +25,8 @@ from accounts.models import Program
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
 from intake.models import Assessment, AssessmentStatus, Patient
-from placement.loader import engine_rule_set
 from placement.models import Placement, PlacementStatus, Recommendation
+from rulesets.loader import engine_rule_set
 
 OPEN = (PlacementStatus.SUBMITTED, PlacementStatus.IN_REVIEW)
 
@@ -140,8 +140,8 @@ def queue_level_choices(*, user) -> list[tuple[str, list[tuple[str, str]]]]:
     """The queue's level filter: each edition the supervised programs use (now or after a
     switch) with its own levels under its own heading, as ``edition:code`` values."""
     from accounts.editions import edition_name
-    from placement.models import RuleSet, RuleSetStatus
-    from placement.rule_scope import rule_set_name_for
+    from rulesets.models import RuleSet, RuleSetStatus
+    from rulesets.scope import rule_set_name_for
 
     program_ids = supervised_program_ids(user)
     names: dict[str, list[str]] = {}

@@ -5,15 +5,10 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from placement import impact
-from placement.services import rule_imports, work
+from placement.services import work
+from placement.services.notifications import send_overdue_digest
 
 log = logging.getLogger(__name__)
-
-
-@shared_task(name="placement.impact_run")
-def impact_run_task(job_id: int) -> None:
-    impact.impact_run(job_id=job_id)
 
 
 @shared_task(name="placement.run_work_item")
@@ -25,17 +20,9 @@ def run_work_item(item_id: int) -> bool:
 
 @shared_task(name="placement.sweep_work")
 def sweep_work() -> int:
-    rule_imports.rule_set_imports_sweep()
     return work.work_sweep()
-
-
-@shared_task(name="placement.rule_set_import")
-def rule_set_import_task(job_id: int) -> None:
-    rule_imports.rule_set_import_run(job_id=job_id)
 
 
 @shared_task(name="placement.overdue_digest")
 def overdue_digest() -> int:
-    from placement.services.notifications import send_overdue_digest
-
     return send_overdue_digest(on_date=timezone.localdate())

@@ -19,7 +19,6 @@ from accounts.selectors import user_has_role
 from intake import audit
 from placement.explain import level_choices
 from placement.forms import OverrideForm, ReturnForm, SignatureForm
-from placement.loader import engine_rule_set
 from placement.models import PlacementDocument, PlacementStatus
 from placement.selectors import (
     QUEUE_VIEWS,
@@ -43,6 +42,7 @@ from placement.services.reviews import (
     review_release,
     review_return,
 )
+from rulesets.loader import engine_rule_set
 
 PAGE_SIZE = 25
 MAX_PAGES = 40  # the queue is worked from the top; filters find the rest

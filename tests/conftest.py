@@ -1,7 +1,6 @@
 """Shared fixtures: the cast of users (two clinicians in different programs, a supervisor, a
 rule admin, a superuser, an outsider), the browser, and a real Celery worker."""
 
-import importlib
 import os
 
 import pytest
@@ -41,7 +40,7 @@ _SEEDED: list[tuple[str, str]] = []
 def _rule_set_tables() -> list[str]:
     from django.apps import apps
 
-    app = apps.get_app_config("placement")
+    app = apps.get_app_config("rulesets")
     return [m._meta.db_table for m in app.get_models(include_auto_created=True)]
 
 
@@ -64,28 +63,12 @@ def _restore_seeded_tables() -> None:
             cursor.execute(f"INSERT INTO {table} SELECT * FROM {copy}")  # noqa: S608
 
 
-def _seed_rule_sets() -> None:
-    from django.apps import apps
-
-    seed = importlib.import_module("placement.migrations.0002_default_rule_set").seed
-    seed(apps, None)
-    seed_v2 = importlib.import_module("placement.migrations.0007_default_rule_set_v2").seed_v2
-    seed_v2(apps, None)
-    importlib.import_module("placement.migrations.0009_default_test_cases").seed_cases(apps, None)
-    importlib.import_module("placement.migrations.0011_dimension_short_names").short_names(
-        apps, None
-    )
-    importlib.import_module("placement.migrations.0015_default_rule_set_4th").seed_4th(apps, None)
-    importlib.import_module("placement.migrations.0016_default_rule_set_4th_v2").seed_4th_v2(
-        apps, None
-    )
-    importlib.import_module("placement.migrations.0019_default_rule_set_v3").seed_v3(apps, None)
-    importlib.import_module("placement.migrations.0020_level_intensity_and_crosswalk").backfill(
-        apps, None
-    )
-    importlib.import_module("placement.migrations.0023_rule_set_verification_properties").backfill(
-        apps, None
-    )
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as the migrations made it, with the seeded rule-set tables copied
+    aside at once: tests never run a migration by name."""
+    with django_db_blocker.unblock():
+        _copy_seeded_tables()
 
 
 @pytest.fixture(autouse=True)
@@ -97,17 +80,12 @@ def _default_rule_set_after_flush(request):
     if not (marker and marker.kwargs.get("transaction")):
         return
     request.getfixturevalue("transactional_db")
-    from placement.loader import clear_cache
-    from placement.models import RuleSet
+    from rulesets.loader import clear_cache
+    from rulesets.models import RuleSet
 
     if not RuleSet.objects.filter(name="asam3-default", version=1).exists():
-        if _SEEDED:
-            _restore_seeded_tables()
-        else:
-            _seed_rule_sets()
+        _restore_seeded_tables()
         clear_cache()
-    if not _SEEDED:
-        _copy_seeded_tables()
 
 
 @pytest.fixture(autouse=True)

@@ -150,8 +150,8 @@ def make_fourth_assessment(clinician, patient, *, answers=None, kind="initial"):
     on the 4th edition."""
     from intake.catalog import SUMMARY, wizard_steps
     from intake.services import assessment_save_page, assessment_start, assessment_suggestions
-    from placement.loader import engine_rule_set
     from placement.services.recommendations import recommendation_compute
+    from rulesets.loader import engine_rule_set
 
     answers = FOURTH_ANSWERS if answers is None else answers
     assessment = assessment_start(

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_celery_results",
     "accounts",
     "intake",
+    "rulesets",
     "placement",
     "audit",
 ]
@@ -238,6 +239,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Re-send background work a placement still needs (notifications, PDFs).
     "sweep-work": {"task": "placement.sweep_work", "schedule": 60.0},
+    # Rule-set imports a worker dropped: send again, or fail them visibly.
+    "sweep-rule-imports": {"task": "rulesets.sweep_imports", "schedule": 60.0},
     # Audit exports: send again the stranded ones, delete files past their retention.
     "sweep-audit-exports": {"task": "audit.sweep_exports", "schedule": 60.0},
     # Each morning: overdue-review digest to supervisors.

@@ -7,66 +7,32 @@ keeps what it has: the shipped version then arrives as the next free version num
 published only if the version in force is the shipped version 1 (otherwise it waits as a
 verified draft for the rule administrator to compare and decide)."""
 
-import hashlib
-import json
-from pathlib import Path
-from types import SimpleNamespace
-
-import yaml
 from django.db import migrations
 from django.db.models import Max
 from django.utils import timezone
 
-DATA = Path(__file__).parent / "data"
+from . import _frozen
+
 NAME = "asam3-default"
 
 
-def _fingerprint(data: dict) -> str:
-    """What decides placements (not the notes, the test cases or display names added later)."""
-    # (kept_variant and ceiling_level are read only by verification, and were added to the
-    # 4th-edition files after they shipped.)
-    skip = ("notes", "release_notes", "tests", "kept_variant", "ceiling_level")
-    data = {k: v for k, v in data.items() if k not in skip}
-    data["dimensions"] = [
-        {k: v for k, v in d.items() if k != "short_name"} for d in data.get("dimensions", [])
-    ]
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
-
-
 def seed_v2(apps, schema_editor):
-    from engine.serialize import from_data
-    from engine.validate import problems
-    from engine.verify import verify
-    from placement.ruleset_io import rule_set_to_data, write_rule_set_rows
-
     RuleSet = apps.get_model("placement", "RuleSet")
-    v1_data = yaml.safe_load((DATA / "asam3-default-v1.yaml").read_text(encoding="utf-8"))
+    v1_data = _frozen.read("asam3-default-v1.yaml")
     RuleSet.objects.filter(name=NAME, version=1).update(release_notes=v1_data["release_notes"])
-    data = yaml.safe_load((DATA / "asam3-default-v2.yaml").read_text(encoding="utf-8"))
+    data = _frozen.read("asam3-default-v2.yaml")
     if RuleSet.objects.filter(name=NAME, release_notes=data["release_notes"]).exists():
         return  # already here
-    engine = from_data(data, version=2)
-    found = problems(engine)
-    if found:
-        raise RuntimeError("The default rule set v2 is invalid: " + "; ".join(found))
-    report = verify(engine)
-    if not report.ok:
-        raise RuntimeError("The default rule set v2 fails verification: " + report.examples[0].text)
+    verification = _frozen.checked(data, 2, "The default rule set v2")
     taken = RuleSet.objects.filter(name=NAME).aggregate(v=Max("version"))["v"] or 0
     version = 2 if taken < 2 else taken + 1
-    models = SimpleNamespace(
-        **{
-            name: apps.get_model("placement", name)
-            for name in ("Dimension", "Level", "Flag", "Modifier", "Question", "Rule", "Condition")
-        }
-    )
+    models = _frozen.models(apps, test_cases=False)
     current = RuleSet.objects.filter(name=NAME, status="published").first()
     shipped_v1_in_force = current is not None and current.version == 1
     if shipped_v1_in_force:
         # The rows as stored must still be the shipped ones (nobody edits published sets,
         # but a site could have replaced the table by hand).
-        stored = rule_set_to_data(current, models=models)
-        shipped_v1_in_force = _fingerprint(stored) == _fingerprint(v1_data)
+        shipped_v1_in_force = _frozen.same_as_file(current, models, v1_data)
     now = timezone.now()
     rule_set = RuleSet.objects.create(
         name=NAME,
@@ -80,9 +46,9 @@ def seed_v2(apps, schema_editor):
         adolescent_flag=data["adolescent_flag"],
         cloned_from=current,
     )
-    write_rule_set_rows(data, rule_set, models=models)
+    _frozen.write_rows(data, rule_set, models)
     rule_set.verified_at = now
-    rule_set.verification = {"ok": True, **report.as_dict()}
+    rule_set.verification = verification
     if shipped_v1_in_force:
         RuleSet.objects.filter(pk=current.pk).update(status="retired", retired_at=now)
         rule_set.status = "published"
@@ -92,7 +58,7 @@ def seed_v2(apps, schema_editor):
 
 def unseed_v2(apps, schema_editor):
     RuleSet = apps.get_model("placement", "RuleSet")
-    data = yaml.safe_load((DATA / "asam3-default-v2.yaml").read_text(encoding="utf-8"))
+    data = _frozen.read("asam3-default-v2.yaml")
     shipped = RuleSet.objects.filter(name=NAME, release_notes=data["release_notes"]).first()
     if shipped is None:
         return

@@ -1,45 +1,26 @@
 """The shipped rule sets' own test cases (the ``tests`` of data/asam3-default-v1.yaml and -v2),
 added to versions 1 and 2 as shipped. A version that already has test cases is left alone."""
 
-from pathlib import Path
+from types import SimpleNamespace
 
-import yaml
 from django.db import migrations
 
-DATA = Path(__file__).parent / "data"
+from . import _frozen
 
 
 def seed_cases(apps, schema_editor):
-    """(Rows of published versions: written in bulk, past the live model's draft-only check,
-    which the test fixtures' reseeding would otherwise meet.)"""
-    from engine.cases import cases_from_data
-
+    """(Rows of published versions: written in bulk, past the live model's draft-only check.)"""
     RuleSet = apps.get_model("placement", "RuleSet")
     RuleTestCase = apps.get_model("placement", "RuleTestCase")
     for version in (1, 2):
-        data = yaml.safe_load((DATA / f"asam3-default-v{version}.yaml").read_text("utf-8"))
+        data = _frozen.read(f"asam3-default-v{version}.yaml")
         rule_set = RuleSet.objects.filter(
             name="asam3-default", release_notes=data["release_notes"]
         ).first()
         if rule_set is None or RuleTestCase.objects.filter(rule_set=rule_set).exists():
             continue
-        RuleTestCase.objects.bulk_create(
-            [
-                RuleTestCase(
-                    rule_set=rule_set,
-                    order=order,
-                    name=case.name,
-                    ratings=case.ratings,
-                    answers=case.answers,
-                    flags=case.flags,
-                    expect_level=case.expect_level,
-                    expect_withdrawal_level=case.expect_withdrawal_level,
-                    expect_modifiers=None
-                    if case.expect_modifiers is None
-                    else list(case.expect_modifiers),
-                )
-                for order, case in enumerate(cases_from_data(data.get("tests")))
-            ]
+        _frozen.write_test_cases(
+            data.get("tests"), rule_set, SimpleNamespace(RuleTestCase=RuleTestCase)
         )
 
 

@@ -2,36 +2,21 @@
 file: data/asam4-default-v1.yaml), verified (total, and monotone in needs) and published beside
 the 3rd-edition default. Programs keep the 3rd edition until their setting says otherwise."""
 
-from pathlib import Path
-from types import SimpleNamespace
-
-import yaml
 from django.db import migrations
 from django.utils import timezone
 
-DATA = Path(__file__).parent / "data"
+from . import _frozen
+
 NAME = "asam4-default"
-MODELS = ("Dimension", "Level", "Flag", "Modifier", "Question", "Rule", "Condition", "RuleTestCase")
 
 
 def seed_4th(apps, schema_editor):
-    from engine.serialize import from_data
-    from engine.validate import problems
-    from engine.verify import verify
-    from placement.ruleset_io import write_rule_set_rows
-
     RuleSet = apps.get_model("placement", "RuleSet")
     if RuleSet.objects.filter(name=NAME).exists():
         return
-    data = yaml.safe_load((DATA / "asam4-default-v1.yaml").read_text(encoding="utf-8"))
-    engine = from_data(data, version=1)
-    found = problems(engine)
-    if found:
-        raise RuntimeError("The 4th-edition default rule set is invalid: " + "; ".join(found))
-    report = verify(engine)
-    if not report.ok:
-        raise RuntimeError("The 4th-edition default fails verification: " + report.examples[0].text)
-    models = SimpleNamespace(**{n: apps.get_model("placement", n) for n in MODELS})
+    data = _frozen.read("asam4-default-v1.yaml")
+    verification = _frozen.checked(data, 1, "The 4th-edition default rule set")
+    models = _frozen.models(apps)
     now = timezone.now()
     rule_set = RuleSet.objects.create(
         name=NAME,
@@ -44,9 +29,9 @@ def seed_4th(apps, schema_editor):
         withdrawal_track=data["withdrawal_track"],
         adolescent_flag=data["adolescent_flag"],
     )
-    write_rule_set_rows(data, rule_set, models=models)
+    _frozen.write_rows(data, rule_set, models)
     rule_set.verified_at = now
-    rule_set.verification = {"ok": True, **report.as_dict()}
+    rule_set.verification = verification
     rule_set.status = "published"
     rule_set.published_at = now
     rule_set.save()

@@ -7,47 +7,29 @@ A site that has published its own edit of the default keeps it: the shipped vers
 arrives as the next free version number, a verified draft for the rule administrator to compare
 and decide."""
 
-import importlib
-from pathlib import Path
-from types import SimpleNamespace
-
-import yaml
 from django.db import migrations
 from django.db.models import Max
 from django.utils import timezone
 
-DATA = Path(__file__).parent / "data"
+from . import _frozen
+
 NAME = "asam3-default"
-MODELS = ("Dimension", "Level", "Flag", "Modifier", "Question", "Rule", "Condition", "RuleTestCase")
 
 
 def seed_v3(apps, schema_editor):
-    from engine.serialize import from_data
-    from engine.validate import problems
-    from engine.verify import verify
-    from placement.ruleset_io import rule_set_to_data, write_rule_set_rows
-
-    fingerprint = importlib.import_module("placement.migrations.0007_default_rule_set_v2")
     RuleSet = apps.get_model("placement", "RuleSet")
-    data = yaml.safe_load((DATA / "asam3-default-v3.yaml").read_text(encoding="utf-8"))
+    data = _frozen.read("asam3-default-v3.yaml")
     if RuleSet.objects.filter(name=NAME, release_notes=data["release_notes"]).exists():
         return  # already here
-    v2_data = yaml.safe_load((DATA / "asam3-default-v2.yaml").read_text(encoding="utf-8"))
+    v2_data = _frozen.read("asam3-default-v2.yaml")
     taken = RuleSet.objects.filter(name=NAME).aggregate(v=Max("version"))["v"] or 0
     version = max(3, taken + 1)
-    engine = from_data(data, version=version)
-    found = problems(engine)
-    if found:
-        raise RuntimeError("The default rule set v3 is invalid: " + "; ".join(found))
-    report = verify(engine)
-    if not report.ok:
-        raise RuntimeError("The default rule set v3 fails verification: " + report.examples[0].text)
-    models = SimpleNamespace(**{n: apps.get_model("placement", n) for n in MODELS})
+    verification = _frozen.checked(data, version, "The default rule set v3")
+    models = _frozen.models(apps)
     current = RuleSet.objects.filter(name=NAME, status="published").first()
     shipped_v2_in_force = current is not None and current.version == 2
     if shipped_v2_in_force:
-        stored = rule_set_to_data(current, models=models)
-        shipped_v2_in_force = fingerprint._fingerprint(stored) == fingerprint._fingerprint(v2_data)
+        shipped_v2_in_force = _frozen.same_as_file(current, models, v2_data)
     now = timezone.now()
     rule_set = RuleSet.objects.create(
         name=NAME,
@@ -61,9 +43,9 @@ def seed_v3(apps, schema_editor):
         adolescent_flag=data["adolescent_flag"],
         cloned_from=current,
     )
-    write_rule_set_rows(data, rule_set, models=models)
+    _frozen.write_rows(data, rule_set, models)
     rule_set.verified_at = now
-    rule_set.verification = {"ok": True, **report.as_dict()}
+    rule_set.verification = verification
     if shipped_v2_in_force or current is None:
         if current is not None:
             RuleSet.objects.filter(pk=current.pk).update(status="retired", retired_at=now)
@@ -74,7 +56,7 @@ def seed_v3(apps, schema_editor):
 
 def unseed_v3(apps, schema_editor):
     RuleSet = apps.get_model("placement", "RuleSet")
-    data = yaml.safe_load((DATA / "asam3-default-v3.yaml").read_text(encoding="utf-8"))
+    data = _frozen.read("asam3-default-v3.yaml")
     shipped = RuleSet.objects.filter(name=NAME, release_notes=data["release_notes"]).first()
     if shipped is None:
         return

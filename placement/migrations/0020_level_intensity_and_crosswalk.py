@@ -4,7 +4,7 @@
 queue orders by it; a review across editions compares it), and the 4th edition's levels their
 nearest 3rd-edition level. Published and retired versions get them too: neither decides any
 placement (a recommendation's level, reasons and replay are untouched); they say how to order
-and read across levels. The numbers are frozen here (placement/level_defaults.py holds the same
+and read across levels. The numbers are frozen here (rulesets/level_defaults.py holds the same
 for imports of older files)."""
 
 from django.db import migrations, models

@@ -1,5 +1,5 @@
 """Records: recommendations (immutable), placements and their review, signatures, the work a
-placement still needs, stored PDFs, and impact-preview jobs."""
+placement still needs, and stored PDFs."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,7 +17,7 @@ class Recommendation(models.Model):
     assessment = models.ForeignKey(
         "intake.Assessment", on_delete=models.PROTECT, related_name="recommendations"
     )
-    rule_set = models.ForeignKey("placement.RuleSet", on_delete=models.PROTECT, related_name="+")
+    rule_set = models.ForeignKey("rulesets.RuleSet", on_delete=models.PROTECT, related_name="+")
     rule_set_label = models.CharField(max_length=80)
     ratings = models.JSONField()
     flags = models.JSONField()
@@ -373,49 +373,3 @@ class PlacementDocument(models.Model):
 
     def __str__(self) -> str:
         return f"PDF of placement {self.placement_id}"
-
-
-class ImpactJobStatus(models.TextChoices):
-    PENDING = "pending", "Waiting"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-
-
-class ImpactJob(models.Model):
-    """An impact preview: stored assessments placed under ``rule_set`` and under ``baseline``
-    (the published version). Large previews run as a Celery job and report progress."""
-
-    rule_set = models.ForeignKey("placement.RuleSet", on_delete=models.CASCADE, related_name="+")
-    baseline = models.ForeignKey(
-        "placement.RuleSet", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    status = models.CharField(
-        max_length=10, choices=ImpactJobStatus.choices, default=ImpactJobStatus.PENDING
-    )
-    total = models.PositiveIntegerField(default=0)
-    processed = models.PositiveIntegerField(default=0)
-    result = models.JSONField(default=dict, blank=True)
-    error = models.CharField(max_length=300, blank=True)
-    # Which programs' stored assessments the preview reads (see placement.impact).
-    all_programs = models.BooleanField(default=False)
-    program_ids = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        permissions = [
-            ("impact_all_programs", "Preview rule changes on every program's assessments"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Impact preview {self.pk} of rule set {self.rule_set_id}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == ImpactJobStatus.DONE:
-            return 100
-        return int(100 * self.processed / self.total) if self.total else 0

@@ -1,34 +1,3 @@
-"""Placement services: every write goes through these functions (views, admin actions,
-commands and tasks are thin wrappers)."""
-
-from .rulesets import (
-    RuleSetPublishRefused,
-    RuleSetWorkflowError,
-    is_usable_name,
-    rule_set_clone,
-    rule_set_export,
-    rule_set_import,
-    rule_set_is_verified,
-    rule_set_make_variant,
-    rule_set_problems,
-    rule_set_publish,
-    rule_set_resolve,
-    rule_set_test_results,
-    rule_set_verify,
-)
-
-__all__ = [
-    "RuleSetPublishRefused",
-    "RuleSetWorkflowError",
-    "is_usable_name",
-    "rule_set_clone",
-    "rule_set_export",
-    "rule_set_import",
-    "rule_set_is_verified",
-    "rule_set_make_variant",
-    "rule_set_problems",
-    "rule_set_publish",
-    "rule_set_resolve",
-    "rule_set_test_results",
-    "rule_set_verify",
-]
+"""Placement services: recommendations, the clinician's decision, reviews, signatures,
+documents, notifications and background work. Every write goes through these functions
+(views, admin actions, commands and tasks are thin wrappers)."""

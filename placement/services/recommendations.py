@@ -19,7 +19,6 @@ from intake.services import (
     missing_steps,
     unjustified_lower_ratings,
 )
-from placement.loader import engine_rule_set
 from placement.models import (
     DiscrepancyReason,
     Placement,
@@ -29,6 +28,7 @@ from placement.models import (
     ReviewEvent,
     WorkKind,
 )
+from rulesets.loader import engine_rule_set
 
 
 def _digest(label: str, ratings: dict, flags: dict, answers: dict) -> str:

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from intake.models import AssessmentStatus, Patient
-from placement.loader import engine_rule_set
 from placement.models import (
     Placement,
     PlacementStatus,
@@ -25,6 +24,7 @@ from placement.models import (
     WorkKind,
 )
 from placement.selectors import supervised_program_ids
+from rulesets.loader import engine_rule_set
 
 from .work import work_add
 

@@ -3,7 +3,7 @@ Outpatient"; an unknown or empty code comes back as it is."""
 
 from django import template
 
-from placement.loader import engine_rule_set
+from rulesets.loader import engine_rule_set
 
 register = template.Library()
 

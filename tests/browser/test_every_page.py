@@ -15,9 +15,9 @@ OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
 def _records():
     """A draft, a submitted placement claimed by the supervisor, a returned one, a signed one."""
     from intake.models import Patient
-    from placement.models import RuleSet
     from placement.services.reviews import review_approve, review_claim, review_return
-    from placement.services.rulesets import rule_set_clone
+    from rulesets.models import RuleSet
+    from rulesets.services.workflow import rule_set_clone
     from tests.factories import make_assessment, make_submitted
 
     users = get_user_model().objects

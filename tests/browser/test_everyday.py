@@ -135,8 +135,8 @@ def test_the_wizard_reads_in_short_names_and_adds_substances_in_place(page, live
 
 
 def test_a_validation_response_is_swapped_without_a_console_error(page, live_server):
-    from placement.models import RuleSet
-    from placement.services.rulesets import rule_set_clone
+    from rulesets.models import RuleSet
+    from rulesets.services.workflow import rule_set_clone
 
     seed()
     rule_set_clone(

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from placement.models import RuleSet
+from rulesets.models import RuleSet
 from tests.browser.axe import assert_accessible
 from tests.browser.helpers import seed, sign_in
 

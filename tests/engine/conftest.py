@@ -1,7 +1,7 @@
 import pytest
 
 from engine import serialize
-from placement.defaults import (
+from rulesets.defaults import (
     DEFAULT_RULE_SET_FILE,
     DEFAULT_RULE_SET_V2_FILE,
     DEFAULT_RULE_SET_V3_FILE,

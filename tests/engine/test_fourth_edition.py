@@ -2,8 +2,6 @@
 minimum, every determination step and where it stops, the COE overlay, the add-ons, the
 worked examples, the decided open question, input checks and verification."""
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,8 +9,9 @@ from hypothesis import strategies as st
 from engine import InputError, evaluate, serialize
 from engine.model import base_of
 from engine.verify import verify
+from rulesets.defaults import FOURTH_EDITION_V2_FILE
 
-DATA = Path(__file__).resolve().parents[2] / "placement/migrations/data/asam4-default-v2.yaml"
+DATA = FOURTH_EDITION_V2_FILE
 RS = serialize.from_data(serialize.loads(DATA.read_text(encoding="utf-8")), version=1)
 BASELINE = {"1A": "0", "1B": "0", "1C": "ANY", "2A": "0", "2B": "0", "3A": "0", "3B": "0",
             "4A": "A", "4B": "0", "5A": "0", "5B": "0", "5C": "0"}  # fmt: skip

@@ -60,7 +60,7 @@ def walk(client, assessment, answers=None) -> Assessment:
     """Every page in order, as the browser posts it, the suggested codes accepted."""
     from engine.engine import suggest_ratings
     from intake.catalog import wizard_steps
-    from placement.loader import engine_rule_set
+    from rulesets.loader import engine_rule_set
 
     answers = answers or ANSWERS
     rs = engine_rule_set(assessment.rule_set)
@@ -185,7 +185,7 @@ def test_one_program_holds_both_editions_and_each_replays_exactly(
     page = clinician_client.get(reverse("intake:patient_detail", args=[patient.pk])).content
     text = page.decode()
     assert "3rd edition" in text and "4th edition" in text
-    from placement.loader import engine_rule_set
+    from rulesets.loader import engine_rule_set
 
     for r in Recommendation.objects.filter(assessment__patient=patient):
         replay = evaluate(engine_rule_set(r.rule_set), r.ratings, r.flags)
@@ -223,7 +223,7 @@ def test_a_continued_service_review_says_which_drivers_changed(
 def test_a_dimension_page_is_saved_all_or_nothing(clinician_client, fourth_program):
     """Three subdimensions on one page: one wrong part keeps all three unsaved, and says why."""
     from intake.catalog import get_step
-    from placement.loader import engine_rule_set
+    from rulesets.loader import engine_rule_set
 
     patient = PatientFactory(program=fourth_program)
     assessment = walk(clinician_client, start(clinician_client, patient))
@@ -257,7 +257,7 @@ def test_each_subdimension_on_a_page_gets_its_own_live_suggestion(clinician_clie
     patient = PatientFactory(program=fourth_program)
     assessment = walk(clinician_client, start(clinician_client, patient))
     from intake.catalog import get_step
-    from placement.loader import engine_rule_set
+    from rulesets.loader import engine_rule_set
 
     page = get_step(engine_rule_set(assessment.rule_set), "3")
     ratings = dict(assessment.confirmed_ratings)

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from intake.models import Assessment
-from placement.models import RuleSet
 from placement.services.reviews import review_approve, review_claim
+from rulesets.models import RuleSet
 from tests.factories import (
     MODERATE_ANSWERS,
     PatientFactory,

@@ -15,9 +15,9 @@ from django.urls import reverse
 from engine import evaluate
 from engine.serialize import from_data
 from intake.models import Assessment
-from placement.defaults import DEFAULT_RULE_SET_V2_FILE
-from placement.models import RuleSet
 from placement.services.recommendations import placement_submit
+from rulesets.defaults import DEFAULT_RULE_SET_V2_FILE
+from rulesets.models import RuleSet
 from tests.factories import MODERATE_ANSWERS, PatientFactory, make_assessment, step_post
 from tests.intake.conftest import save_step, start
 from tests.placement.test_commands import run

@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from placement.models import RuleSet
-from placement.services import rule_set_clone
+from rulesets.models import RuleSet
+from rulesets.services import rule_set_clone
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_version_1_still_replays_exactly(tmp_path):
 
     from engine import evaluate
     from engine.serialize import from_data
-    from placement.defaults import DEFAULT_RULE_SET_FILE
+    from rulesets.defaults import DEFAULT_RULE_SET_FILE
 
     shipped = from_data(yaml.safe_load(DEFAULT_RULE_SET_FILE.read_text()), version=1)
     flags = [f.code for f in shipped.flags]

@@ -7,10 +7,10 @@ import json
 import pytest
 
 from engine import serialize
-from placement.defaults import DEFAULT_RULE_SET_FILE
-from placement.loader import engine_rule_set
-from placement.models import RuleSet, RuleTestCase
-from placement.ruleset_io import rule_set_to_data
+from rulesets.defaults import DEFAULT_RULE_SET_FILE
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet, RuleTestCase
+from rulesets.rows import rule_set_to_data
 from tests.placement.test_commands import run
 
 pytestmark = pytest.mark.django_db

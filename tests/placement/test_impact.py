@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from placement.impact import impact_start
-from placement.models import ImpactJob, RuleSet
-from placement.services import rule_set_clone
+from rulesets.impact import impact_start
+from rulesets.models import ImpactJob, RuleSet
+from rulesets.services import rule_set_clone
 from tests.factories import MODERATE_ANSWERS, PatientFactory, make_assessment
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
@@ -163,7 +163,7 @@ def test_a_network_administrator_previews_every_program_audited(
     job = impact_start(rule_set=draft, user=network)
     assert (job.result["cases"], job.result["changed"]) == (5, 4)
     # Exactly the programs whose rules publishing the default would change: here, every one.
-    from placement.rule_scope import programs_using_rule_set
+    from rulesets.scope import programs_using_rule_set
 
     using = sorted(p.pk for p in programs_using_rule_set(name=draft.name))
     assert sorted(job.program_ids) == using
@@ -178,7 +178,7 @@ def test_a_network_administrator_previews_every_program_audited(
 
 
 def test_someone_who_administers_no_program_cannot_preview(stored, draft, clinician_a):
-    from placement.impact import ImpactScopeError
+    from rulesets.impact import ImpactScopeError
 
     with pytest.raises(ImpactScopeError):
         impact_start(rule_set=draft, user=clinician_a)

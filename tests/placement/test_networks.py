@@ -12,10 +12,13 @@ from django.utils import timezone
 from accounts.groups import NETWORK_GROUP
 from accounts.roles import Role
 from intake.services import assessment_start, current_rule_set
-from placement.loader import engine_rule_set
-from placement.models import Placement, RuleSet
-from placement.rule_scope import programs_using_rule_set
-from placement.services import (
+from placement.models import Placement
+from placement.services.recommendations import placement_submit
+from placement.services.reviews import review_approve, review_claim
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet
+from rulesets.scope import programs_using_rule_set
+from rulesets.services import (
     RuleSetPublishRefused,
     RuleSetWorkflowError,
     rule_set_clone,
@@ -23,8 +26,6 @@ from placement.services import (
     rule_set_publish,
     rule_set_verify,
 )
-from placement.services.recommendations import placement_submit
-from placement.services.reviews import review_approve, review_claim
 from tests.conftest import CSRFClient
 from tests.factories import (
     PatientFactory,
@@ -118,7 +119,7 @@ def test_every_level_of_the_default_sets_has_an_intensity_shared_across_editions
 def test_intensity_and_crosswalk_are_in_the_exports_and_edited_in_the_catalog(rule_admin):
     import yaml
 
-    from placement.services import rule_set_export
+    from rulesets.services import rule_set_export
 
     fourth = RuleSet.objects.get(name="asam4-default", status="published")
     data = yaml.safe_load(rule_set_export(rule_set=fourth))
@@ -368,7 +369,7 @@ def test_the_version_page_names_who_uses_the_set_and_offers_a_variant(program_b,
 def test_the_impact_preview_covers_exactly_the_programs_whose_rules_would_change(
     program_a, program_b, admin_b, clinician_a, clinician_b
 ):
-    from placement.impact import impact_start
+    from rulesets.impact import impact_start
 
     make_assessment(clinician_a, PatientFactory(program=program_a))
     make_assessment(clinician_b, PatientFactory(program=program_b))

@@ -4,8 +4,8 @@ which is the one place where rule sets change."""
 import pytest
 from django.urls import reverse
 
-from placement.models import Rule, RuleSet, RuleSetStatus
-from placement.services import rule_set_clone
+from rulesets.models import Rule, RuleSet, RuleSetStatus
+from rulesets.services import rule_set_clone
 from tests.admin_forms import admin_post_data
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def admin_client(client, superuser):
 
 def test_rule_administrators_use_the_editor_not_admin(client, rule_admin, published):
     client.force_login(rule_admin)
-    assert client.get(reverse("admin:placement_ruleset_changelist")).status_code == 403
+    assert client.get(reverse("admin:rulesets_ruleset_changelist")).status_code == 403
     assert (
         client.get(reverse("rules:version", args=[published.name, published.version])).status_code
         == 200
@@ -39,11 +39,11 @@ def draft(published, rule_admin):
 
 
 def change_url(rs):
-    return reverse("admin:placement_ruleset_change", args=[rs.pk])
+    return reverse("admin:rulesets_ruleset_change", args=[rs.pk])
 
 
 def test_rule_admin_sees_rule_sets_with_the_licensing_note(admin_client, published):
-    response = admin_client.get(reverse("admin:placement_ruleset_changelist"))
+    response = admin_client.get(reverse("admin:rulesets_ruleset_changelist"))
     assert response.status_code == 200
     assert b"asam3-default" in response.content
     assert b"starting configuration" in response.content
@@ -60,7 +60,7 @@ def test_rule_admin_sees_no_tables_in_admin(client, rule_admin):
 def test_clinicians_and_supervisors_cannot_open_admin(client, clinician_a, supervisor_a):
     for user in (clinician_a, supervisor_a):
         client.force_login(user)
-        response = client.get(reverse("admin:placement_ruleset_changelist"), follow=True)
+        response = client.get(reverse("admin:rulesets_ruleset_changelist"), follow=True)
         assert response.status_code == 403
 
 
@@ -86,7 +86,7 @@ def test_every_version_is_read_only_with_a_link_to_the_editor(
 
 def test_a_rules_conditions_are_shown_and_cannot_be_changed(admin_client, draft):
     rule = draft.rules.get(rule_id="T-RELAPSE-ENV")
-    url = reverse("admin:placement_rule_change", args=[rule.pk])
+    url = reverse("admin:rulesets_rule_change", args=[rule.pk])
     response = admin_client.get(url)
     page = response.content.decode()
     assert response.status_code == 200 and 'name="_save"' not in page
@@ -98,13 +98,13 @@ def test_a_rules_conditions_are_shown_and_cannot_be_changed(admin_client, draft)
 
 
 def test_nothing_is_added_or_deleted_through_admin(admin_client, draft):
-    assert admin_client.get(reverse("admin:placement_ruleset_add")).status_code == 403
-    delete = reverse("admin:placement_ruleset_delete", args=[draft.pk])
+    assert admin_client.get(reverse("admin:rulesets_ruleset_add")).status_code == 403
+    delete = reverse("admin:rulesets_ruleset_delete", args=[draft.pk])
     assert admin_client.post(delete, {"post": "yes"}).status_code == 403
     rule = draft.rules.first()
     assert (
         admin_client.post(
-            reverse("admin:placement_rule_delete", args=[rule.pk]), {"post": "yes"}
+            reverse("admin:rulesets_rule_delete", args=[rule.pk]), {"post": "yes"}
         ).status_code
         == 403
     )
@@ -115,7 +115,7 @@ def test_nothing_is_added_or_deleted_through_admin(admin_client, draft):
 def test_admin_has_no_second_workflow(admin_client, draft, action):
     """Clone, verify, publish and impact live in the rule editor only."""
     before = (RuleSet.objects.count(), draft.status, draft.verified_at)
-    admin_client.post(f"/admin/placement/ruleset/{draft.pk}/{action}/")
+    admin_client.post(f"/admin/rulesets/ruleset/{draft.pk}/{action}/")
     draft.refresh_from_db()
     assert (RuleSet.objects.count(), draft.status, draft.verified_at) == before
 
@@ -125,7 +125,7 @@ def test_a_draft_revert_in_history_is_refused_too(admin_client, draft):
     rule.text = "edited in the editor"
     rule.save()
     history = rule.history.order_by("history_date").first()
-    url = reverse("admin:placement_rule_simple_history", args=[rule.pk, history.history_id])
+    url = reverse("admin:rulesets_rule_simple_history", args=[rule.pk, history.history_id])
     response = admin_client.post(url, {"rule_id": "T-D5-3", "text": "reverted"}, follow=True)
     assert "nothing was changed" in response.content.decode()
     rule.refresh_from_db()

@@ -9,8 +9,9 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from placement.models import Condition, Rule, RuleSet, RuleTestCase
-from placement.services import rule_set_clone
+from rulesets.models import Condition, Rule, RuleSet, RuleTestCase
+from rulesets.rows import rule_set_to_data
+from rulesets.services import rule_set_clone
 from tests.placement.test_commands import run
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
@@ -192,21 +193,17 @@ def test_substitutions_move_up_and_down(editor, draft):
     ],
 )
 def test_published_versions_are_refused_on_the_server(editor, published, method, name, args, data):
-    before = yaml.safe_dump(
-        __import__("placement.ruleset_io").ruleset_io.rule_set_to_data(published)
-    )
+    before = yaml.safe_dump(rule_set_to_data(published))
     response = getattr(editor, method)(url(name, published, *args), data)
     assert response.status_code == 403
-    from placement.ruleset_io import rule_set_to_data
-
     assert yaml.safe_dump(rule_set_to_data(published)) == before
 
 
 def test_a_failing_test_case_blocks_publishing_until_fixed(
     editor, draft, rule_admin, network_admin
 ):
-    from placement.services import rule_set_publish, rule_set_verify
-    from placement.services.rulesets import RuleSetWorkflowError
+    from rulesets.services import rule_set_publish, rule_set_verify
+    from rulesets.services.workflow import RuleSetWorkflowError
 
     data = {"name": "Continuous use despite treatment alone", "source": "ratings",
             "expect_level": "3.7", **{f"r_D{i}": "0" for i in range(1, 7)},
@@ -353,7 +350,7 @@ def test_the_command_line_refuses_yaml_aliases(tmp_path):
 
 
 def test_test_cases_travel_with_export_and_import(published, rule_admin):
-    from placement.services import rule_set_export, rule_set_import
+    from rulesets.services import rule_set_export, rule_set_import
 
     text = rule_set_export(rule_set=published)
     assert len(yaml.safe_load(text)["tests"]) == published.ruletestcases.count() > 0
@@ -411,7 +408,7 @@ def test_every_editor_page_refuses_clinicians(client, clinician_a, published):
 def test_set_comparisons_and_negated_flags_are_shown_and_saved_by_the_editor(
     editor, draft, rule_id, sentence
 ):
-    from placement.ruleset_io import rule_set_to_data
+    from rulesets.rows import rule_set_to_data
 
     before = next(r for r in rule_set_to_data(draft)["rules"] if r["id"] == rule_id)
     page = editor.get(url("rule_edit", draft, rule_id)).content.decode()

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from engine import evaluate
-from placement.loader import engine_rule_set
-from placement.models import Rule, RuleSet
-from placement.services import rule_set_clone
+from rulesets.loader import engine_rule_set
+from rulesets.models import Rule, RuleSet
+from rulesets.services import rule_set_clone
 from tests.placement.test_rule_editor import rule_post, url
 
 pytestmark = pytest.mark.django_db

@@ -5,11 +5,11 @@ import pytest
 import yaml
 
 from engine import RuleSetError, evaluate
-from placement.defaults import DEFAULT_RULE_SET_FILE
-from placement.loader import engine_rule_set
-from placement.models import Condition, ImmutableRuleSetError, Level, Rule, RuleSet, RuleSetStatus
-from placement.ruleset_io import rule_set_to_data
-from placement.services import (
+from rulesets.defaults import DEFAULT_RULE_SET_FILE
+from rulesets.loader import engine_rule_set
+from rulesets.models import Condition, ImmutableRuleSetError, Level, Rule, RuleSet, RuleSetStatus
+from rulesets.rows import rule_set_to_data
+from rulesets.services import (
     RuleSetWorkflowError,
     rule_set_clone,
     rule_set_export,
@@ -31,7 +31,7 @@ def counts():
 
 
 def test_the_migrations_seed_every_default_version_row_for_row(published):
-    from placement.defaults import DEFAULT_RULE_SET_V2_FILE, DEFAULT_RULE_SET_V3_FILE
+    from rulesets.defaults import DEFAULT_RULE_SET_V2_FILE, DEFAULT_RULE_SET_V3_FILE
 
     def as_shipped(rule_set):
         """The rows as data, without the care intensity every level was given later (it

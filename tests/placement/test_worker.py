@@ -152,9 +152,9 @@ def test_two_supervisors_approving_at_once_make_exactly_one_signature(
 def test_a_large_impact_preview_runs_on_the_worker(
     celery_worker_process, clinician_a, rule_admin, program_a, settings
 ):
-    from placement.impact import impact_start
-    from placement.models import ImpactJob, RuleSet
-    from placement.services import rule_set_clone
+    from rulesets.impact import impact_start
+    from rulesets.models import ImpactJob, RuleSet
+    from rulesets.services import rule_set_clone
     from tests.factories import make_assessment
 
     settings.STEPWISE_IMPACT_SYNC_LIMIT = 0

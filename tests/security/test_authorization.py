@@ -177,9 +177,9 @@ def _finished_export(superuser):
 def rule_objects(rule_admin) -> dict:
     """A draft of the default rule set, an impact preview of it, and a test case of the
     published version (only the rule-set rows need them: cloning takes a moment)."""
-    from placement.impact import impact_start
-    from placement.models import RuleSet, RuleSetImport, RuleTestCase
-    from placement.services import rule_set_clone
+    from rulesets.impact import impact_start
+    from rulesets.models import RuleSet, RuleSetImport, RuleTestCase
+    from rulesets.services import rule_set_clone
 
     published = RuleSet.objects.get(name="asam3-default", status="published")
     draft = rule_set_clone(rule_set=published, user=rule_admin)

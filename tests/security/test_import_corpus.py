@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from engine import RuleSetError
-from placement.models import Condition, Rule, RuleSet
-from placement.services import rule_set_export, rule_set_import
+from rulesets.models import Condition, Rule, RuleSet
+from rulesets.services import rule_set_export, rule_set_import
 from tests.placement.test_commands import run
 
 pytestmark = pytest.mark.django_db

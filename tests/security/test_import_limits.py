@@ -10,9 +10,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from engine import RuleSetError
-from placement import spreadsheet
-from placement.models import Rule, RuleSet, RuleSetImport
-from placement.services.rule_imports import rule_set_import_file, rule_set_imports_sweep
+from rulesets import spreadsheet
+from rulesets.models import Rule, RuleSet, RuleSetImport
+from rulesets.services.imports import rule_set_import_file, rule_set_imports_sweep
 from tests.security import xlsx_attacks as x
 
 pytestmark = pytest.mark.django_db

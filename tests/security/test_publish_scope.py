@@ -9,8 +9,8 @@ from django.urls import reverse
 from accounts.groups import NETWORK_GROUP
 from accounts.roles import Role
 from intake.services import current_rule_set
-from placement.models import RuleSet
-from placement.services import (
+from rulesets.models import RuleSet
+from rulesets.services import (
     RuleSetPublishRefused,
     rule_set_clone,
     rule_set_publish,
@@ -82,7 +82,7 @@ def test_a_network_rule_administrator_publishes_the_default(program_a, program_b
 def test_an_administrator_publishes_a_variant_only_their_own_programs_use(
     program_a, program_b, rule_admin
 ):
-    from placement.services import rule_set_make_variant
+    from rulesets.services import rule_set_make_variant
 
     default = RuleSet.objects.get(name="asam3-default", status="published")
     variant = rule_set_make_variant(
@@ -109,7 +109,7 @@ def test_even_a_default_only_their_programs_use_needs_the_network_role(
 def test_an_open_draft_in_another_program_counts_as_using_the_set(
     program_a, program_b, rule_admin, clinician_b
 ):
-    from placement.rule_scope import programs_using_rule_set
+    from rulesets.scope import programs_using_rule_set
 
     make_assessment(clinician_b, PatientFactory(program=program_b))  # not submitted: a draft
     program_b.edition = "4"

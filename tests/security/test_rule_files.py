@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from engine import RuleSetError, serialize
-from placement.models import Condition, Rule, RuleSet
-from placement.ruleset_io import rule_set_to_data
-from placement.services import rule_set_clone, rule_set_export, rule_set_import
-from placement.services.rule_editor import rule_row_save
-from placement.spreadsheet import data_from_workbook, workbook_bytes
+from rulesets.models import Condition, Rule, RuleSet
+from rulesets.rows import rule_set_to_data
+from rulesets.services import rule_set_clone, rule_set_export, rule_set_import
+from rulesets.services.editing import rule_row_save
+from rulesets.spreadsheet import data_from_workbook, workbook_bytes
 from tests.placement.test_commands import run
 from tests.security import xlsx_attacks as x
 

@@ -19,7 +19,7 @@ from audit.selectors import AuditFilters
 from audit.services import audit_export_run, audit_export_start
 from intake.audit import record_access
 from intake.models import Patient
-from placement.models import Rule, RuleSet
+from rulesets.models import Rule, RuleSet
 from tests.conftest import CSRFClient
 from tests.factories import PASSWORD, PatientFactory, step_post
 
@@ -262,7 +262,7 @@ def test_the_audit_entries_in_admin_are_for_superusers_only(rule_admin, client):
 
 
 def test_reverting_a_published_rule_from_its_history_is_a_refusal(superuser, client):
-    from placement.services import rule_set_clone, rule_set_publish, rule_set_verify
+    from rulesets.services import rule_set_clone, rule_set_publish, rule_set_verify
 
     source = RuleSet.objects.get(name="asam3-default", status="published")
     published = rule_set_clone(rule_set=source, user=superuser)  # rows with their history
@@ -271,7 +271,7 @@ def test_reverting_a_published_rule_from_its_history_is_a_refusal(superuser, cli
     rule = Rule.objects.get(rule_set=published, rule_id="T-D5-3")
     history = rule.history.order_by("history_date").first()
     client.force_login(superuser)
-    url = reverse("admin:placement_rule_simple_history", args=[rule.pk, history.history_id])
+    url = reverse("admin:rulesets_rule_simple_history", args=[rule.pk, history.history_id])
     response = client.post(url, {"rule_id": "T-D5-3", "text": "changed"}, follow=True)
     assert response.status_code == 200
     assert "nothing was changed" in response.content.decode()

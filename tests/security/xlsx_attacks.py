@@ -7,9 +7,9 @@ import io
 import random
 import zipfile
 
-from placement.models import RuleSet
-from placement.ruleset_io import rule_set_to_data
-from placement.spreadsheet import workbook_bytes
+from rulesets.models import RuleSet
+from rulesets.rows import rule_set_to_data
+from rulesets.spreadsheet import workbook_bytes
 
 HEAD = (
     b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

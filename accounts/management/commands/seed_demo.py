@@ -229,8 +229,8 @@ class Command(BaseCommand):
         rules in force when the demo was seeded. Skipped for patients who already have one."""
         from engine import suggest_ratings
         from intake.services import assessment_save_step, assessment_start
-        from placement.loader import engine_rule_set
         from placement.services.recommendations import recommendation_compute
+        from rulesets.loader import engine_rule_set
 
         created = 0
         for mrn, steps in DEMO_ASSESSMENTS.items():

@@ -23,9 +23,9 @@ from engine import (
     suggest_ratings,
     validate_input,
 )
-from placement.loader import engine_rule_set
-from placement.models import RuleSet
-from placement.services import rule_set_resolve
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet
+from rulesets.services import rule_set_resolve
 
 CASE_FIELDS = {"ratings", "flags", "answers"}
 MAX_INPUT_BYTES = 200_000_000

@@ -7,8 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from placement.models import RuleSet
-from placement.services import rule_set_export, rule_set_resolve
+from rulesets.models import RuleSet
+from rulesets.services import rule_set_export, rule_set_resolve
 
 
 class Command(BaseCommand):
@@ -31,8 +31,8 @@ class Command(BaseCommand):
             self.fail(f"{options['rule_set']}: {exc or 'no such rule set'}")
         fmt = options["format"]
         if fmt == "xlsx":
-            from placement.ruleset_io import rule_set_to_data
-            from placement.spreadsheet import workbook_bytes
+            from rulesets.rows import rule_set_to_data
+            from rulesets.spreadsheet import workbook_bytes
 
             body = workbook_bytes(rule_set_to_data(rule_set))
         else:

@@ -1,6 +1,7 @@
-"""Rule tables: a RuleSet and its rows. Admins edit drafts; published and retired versions are
-read-only (enforced here, in the admin, and by the services). simple-history keeps every change
-so that "which rules were in force on a date" has an answer."""
+"""Rule tables: a RuleSet and its rows. The rule editor edits drafts; published and retired
+versions are read-only (enforced here and by the services; Django admin only shows them). The
+tables keep the names they had when these models lived in the placement app. simple-history
+keeps every change so that "which rules were in force on a date" has an answer."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -56,7 +57,12 @@ class RuleSet(models.Model):
     )
     # Empty: the network default (or a set no program uses yet). Otherwise a program variant:
     # the programs whose new assessments of this edition use it once it is published.
-    programs = models.ManyToManyField("accounts.Program", blank=True, related_name="rule_sets")
+    programs = models.ManyToManyField(
+        "accounts.Program",
+        blank=True,
+        related_name="rule_sets",
+        db_table="placement_ruleset_programs",
+    )
     # The verified stamp: which content was verified, by whom, when, with what result.
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
@@ -73,9 +79,10 @@ class RuleSet(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalruleset")
 
     class Meta:
+        db_table = "placement_ruleset"
         ordering = ["name", "-version"]
         permissions = [
             ("publish_network_rules", "Publish rule sets that programs other than one's own use")
@@ -191,9 +198,10 @@ class Dimension(RuleSetRow):
     anchors = models.TextField(
         blank=True, help_text="One short description per rating, one per line, same order."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicaldimension")
 
     class Meta:
+        db_table = "placement_dimension"
         ordering = ["rule_set", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rule_set", "code"], name="dimension_unique_code")
@@ -237,9 +245,10 @@ class Level(RuleSetRow):
         blank=True,
         help_text="4th edition: the 3rd-edition level nearest to this one.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicallevel")
 
     class Meta:
+        db_table = "placement_level"
         ordering = ["rule_set", "track", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["rule_set", "code"], name="level_unique_code")
@@ -252,9 +261,10 @@ class Level(RuleSetRow):
 class Flag(RuleSetRow):
     code = models.CharField(max_length=40)
     description = models.CharField(max_length=300, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalflag")
 
     class Meta:
+        db_table = "placement_flag"
         ordering = ["rule_set", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rule_set", "code"], name="flag_unique_code")
@@ -275,9 +285,10 @@ class Modifier(RuleSetRow):
     track = models.CharField(
         max_length=30, blank=True, help_text="Shown with this track's level (e.g. withdrawal)."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalmodifier")
 
     class Meta:
+        db_table = "placement_modifier"
         ordering = ["rule_set", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rule_set", "code"], name="modifier_unique_code")
@@ -312,9 +323,10 @@ class Question(RuleSetRow):
         choices=[("clinician", "Asked by the clinician"), ("record", "From the record")],
         default="clinician",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalquestion")
 
     class Meta:
+        db_table = "placement_question"
         ordering = ["rule_set", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rule_set", "code"], name="question_unique_code")
@@ -349,9 +361,10 @@ class Rule(RuleSetRow):
     flag = models.CharField(max_length=40, blank=True, help_text="Flag rules only.")
     text = models.CharField(max_length=300, help_text="One line, in plain words.")
     note = models.CharField(max_length=300, blank=True, help_text="Source or caveat.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalrule")
 
     class Meta:
+        db_table = "placement_rule"
         ordering = ["rule_set", "order", "id"]
         constraints = [
             models.UniqueConstraint(fields=["rule_set", "rule_id"], name="rule_unique_id")
@@ -391,9 +404,10 @@ class Condition(DraftOnlyRow):
     question = models.CharField(max_length=60, blank=True)
     op = models.CharField(max_length=20, blank=True)
     value = models.JSONField(null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalcondition")
 
     class Meta:
+        db_table = "placement_condition"
         ordering = ["rule", "order", "id"]
 
     def __str__(self) -> str:
@@ -419,9 +433,10 @@ class RuleTestCase(RuleSetRow):
         "expected withdrawal management", max_length=20, blank=True
     )
     expect_modifiers = models.JSONField("expected modifiers", null=True, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="placement_historicalruletestcase")
 
     class Meta:
+        db_table = "placement_ruletestcase"
         ordering = ["rule_set", "order", "id"]
 
     def __str__(self) -> str:
@@ -462,6 +477,7 @@ class RuleSetImport(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "placement_rulesetimport"
         ordering = ["-pk"]
 
     def __str__(self) -> str:

@@ -20,11 +20,11 @@ from engine import (
     serialize,
     verify,
 )
-from placement.level_defaults import fill_levels
-from placement.loader import clear_cache, content_digest, engine_rule_set
-from placement.models import RuleSet, RuleSetStatus
-from placement.rule_scope import is_network_rule_admin, publish_refusal
-from placement.ruleset_io import rule_set_to_data, test_case_data, write_rule_set_rows
+from rulesets.level_defaults import fill_levels
+from rulesets.loader import clear_cache, content_digest, engine_rule_set
+from rulesets.models import RuleSet, RuleSetStatus
+from rulesets.rows import rule_set_to_data, test_case_data, write_rule_set_rows
+from rulesets.scope import is_network_rule_admin, publish_refusal
 
 
 class RuleSetWorkflowError(Exception):

@@ -22,12 +22,13 @@ from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
 from config.tasks import enqueue_on_commit
 from engine import InputError, RuleSetError, evaluate
-from placement.loader import engine_rule_set
-from placement.models import ImpactJob, ImpactJobStatus, Recommendation, RuleSet, RuleSetStatus
-from placement.rule_scope import programs_using_rule_set
+from placement.models import Recommendation
+from rulesets.loader import engine_rule_set
+from rulesets.models import ImpactJob, ImpactJobStatus, RuleSet, RuleSetStatus
+from rulesets.scope import programs_using_rule_set
 
 PROGRESS_EVERY = 500
-NETWORK_PERMISSION = "placement.impact_all_programs"
+NETWORK_PERMISSION = "rulesets.impact_all_programs"
 
 
 class ImpactScopeError(Exception):
@@ -102,7 +103,7 @@ def impact_start(*, rule_set: RuleSet, user, baseline: RuleSet | None = None) ->
         impact_run(job_id=job.pk)
         job.refresh_from_db()
     else:
-        enqueue_on_commit("placement.impact_run", job.pk)
+        enqueue_on_commit("rulesets.impact_run", job.pk)
     return job
 
 

@@ -1,9 +1,9 @@
 """Rule-set rows <-> plain data (the export file format of ``engine.serialize``).
 
 ``rule_set_to_data`` reads a rule set's rows in a fixed order; ``write_rule_set_rows`` creates
-rows from data. Both are exact inverses, so export -> import -> export is byte-identical. The
-data migration that seeds the default rule set uses ``write_rule_set_rows`` with historical
-models (pass ``models``)."""
+rows from data. Both are exact inverses, so export -> import -> export is byte-identical. (The
+data migrations do not use this module: they have a frozen loader of their own,
+``placement/migrations/_frozen.py``.)"""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import re
 from types import SimpleNamespace
 
 from engine import FORMAT, TestCase, cases_from_data, flag_data, level_data, modifier_data
+
+from . import models
 
 _INT = re.compile(r"-?\d+")
 
@@ -33,8 +35,6 @@ def format_code(code) -> str:
 
 
 def _default_models() -> SimpleNamespace:
-    from placement import models
-
     return SimpleNamespace(
         Dimension=models.Dimension,
         Level=models.Level,

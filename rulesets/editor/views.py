@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import Role
 from accounts.selectors import user_has_role
 from engine import MAX_FILE_BYTES, RuleSetError
-from placement.models import Rule, RuleSet, RuleSetStatus
-from placement.rule_scope import is_network_rule_admin, programs_using_rule_set, publish_refusal
-from placement.services import (
+from rulesets.models import Rule, RuleSet, RuleSetStatus
+from rulesets.scope import is_network_rule_admin, programs_using_rule_set, publish_refusal
+from rulesets.services import (
     RuleSetWorkflowError,
     is_usable_name,
     rule_set_clone,
@@ -29,7 +29,7 @@ from placement.services import (
     rule_set_test_results,
     rule_set_verify,
 )
-from placement.services.rule_editor import (
+from rulesets.services.editing import (
     RuleEditError,
     dimension_save,
     level_save,
@@ -95,7 +95,7 @@ def _draft(name: str, version: int) -> RuleSet:
 
 def _catalogs(rule_set: RuleSet) -> f.Catalogs:
     from engine import serialize
-    from placement.ruleset_io import rule_set_to_data
+    from rulesets.rows import rule_set_to_data
 
     data = rule_set_to_data(rule_set)
     data = {**data, "rules": []}  # the catalogs stand even when a rule is broken
@@ -197,7 +197,7 @@ def make_variant(request, name: str, version: int):
     """A program variant of this version: a new rule set for the programs chosen (among those
     the rule administrator administers), a draft to edit, test and publish for them only."""
     from accounts.models import Program
-    from placement.services import RuleSetWorkflowError, rule_set_make_variant
+    from rulesets.services import RuleSetWorkflowError, rule_set_make_variant
 
     _require_rule_admin(request.user)
     source = rule_set_get(name=name, version=version)
@@ -227,7 +227,7 @@ def make_variant(request, name: str, version: int):
 def _rule_forms(
     rule_set, kind, data=None, rule: Rule | None = None, extra_condition=False, track=""
 ):
-    from placement.ruleset_io import rule_data
+    from rulesets.rows import rule_data
 
     catalogs = _catalogs(rule_set)
     taken = set(rule_set.rules.values_list("rule_id", flat=True))
@@ -668,7 +668,7 @@ def _impact(user, old, new) -> dict | None:
     page then offers the preview with progress)."""
     from django.conf import settings
 
-    from placement.impact import impact_cases, impact_counts, impact_scope
+    from rulesets.impact import impact_cases, impact_counts, impact_scope
 
     _, program_ids = impact_scope(user, new)  # the programs publishing ``new`` would change
     cases = impact_cases(all_programs=False, program_ids=program_ids, edition=new.edition).count()
@@ -682,8 +682,8 @@ def export(request, name: str, version: int, fmt: str):
     rule_set = rule_set_get(name=name, version=version)
     filename = f"{rule_set.name}-v{rule_set.version}.{fmt}"
     if fmt == "xlsx":
-        from placement.ruleset_io import rule_set_to_data
-        from placement.spreadsheet import workbook_bytes
+        from rulesets.rows import rule_set_to_data
+        from rulesets.spreadsheet import workbook_bytes
 
         body = workbook_bytes(rule_set_to_data(rule_set))
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -707,8 +707,8 @@ class ImportForm(f.forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
-    from placement.models import RuleSetImport
-    from placement.services.rule_imports import rule_set_import_file
+    from rulesets.models import RuleSetImport
+    from rulesets.services.imports import rule_set_import_file
 
     _require_rule_admin(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -739,8 +739,8 @@ def import_view(request):
 def import_job(request, job_id: int):
     """A large import read in the background: its progress, then its draft or its problems
     (for the person who uploaded it only)."""
-    from placement.models import RuleSetImport
-    from placement.services.rule_imports import rule_set_import_job_for_user
+    from rulesets.models import RuleSetImport
+    from rulesets.services.imports import rule_set_import_job_for_user
 
     _require_rule_admin(request.user)
     try:
@@ -757,7 +757,7 @@ def import_job(request, job_id: int):
 @require_POST
 def impact(request, name: str, version: int):
     """Start an impact preview of this version against the one in force (or ``against``)."""
-    from placement.impact import ImpactScopeError, impact_start
+    from rulesets.impact import ImpactScopeError, impact_start
 
     _require_rule_admin(request.user)
     rule_set = rule_set_get(name=name, version=version)
@@ -783,8 +783,8 @@ def impact(request, name: str, version: int):
 
 def impact_job(request, job_id: int):
     """A preview's progress and result, for the person who started it only."""
-    from placement.impact import impact_job_for_user
-    from placement.models import ImpactJob
+    from rulesets.impact import impact_job_for_user
+    from rulesets.models import ImpactJob
 
     _require_rule_admin(request.user)
     try:

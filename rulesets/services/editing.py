@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 
-from placement.models import (
+from rulesets.models import (
     Condition,
     Dimension,
     ImmutableRuleSetError,
@@ -18,8 +18,8 @@ from placement.models import (
     RuleSetStatus,
     RuleTestCase,
 )
-from placement.ruleset_io import write_conditions
-from placement.services.rulesets import rule_set_problems
+from rulesets.rows import write_conditions
+from rulesets.services.workflow import rule_set_problems
 
 
 class RuleEditError(Exception):

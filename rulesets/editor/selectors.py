@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from accounts.selectors import program_ids_for_user
 from engine import RuleSetDiff, diff_rule_sets
-from placement.loader import engine_rule_set
-from placement.models import RuleSet
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet
 
 NOTICE_DAYS = 30
 
@@ -43,7 +43,7 @@ def new_rules_notices(*, user) -> list[RuleSet]:
     in place of an earlier version (the home page then says so in one line each). A program
     on its own variant hears nothing of a new network default, and the other way round."""
     from accounts.selectors import programs_for_user
-    from placement.rule_scope import rule_set_for
+    from rulesets.scope import rule_set_for
 
     since = timezone.now() - datetime.timedelta(days=NOTICE_DAYS)
     found: dict[int, RuleSet] = {}
@@ -60,8 +60,8 @@ def new_rules_notices(*, user) -> list[RuleSet]:
 def impact_for_user(*, user, old: RuleSet, new: RuleSet) -> dict:
     """How the stored assessments of the user's programs that use the rule set would be placed
     under ``new`` versus ``old``: counts only (cached for ten minutes)."""
-    from placement.impact import impact_counts
-    from placement.rule_scope import programs_using_rule_set
+    from rulesets.impact import impact_counts
+    from rulesets.scope import programs_using_rule_set
 
     using = {p.pk for p in programs_using_rule_set(name=new.name)}
     program_ids = [pk for pk in program_ids_for_user(user=user) if pk in using]
@@ -92,7 +92,7 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
     a sentence, filtered by the dimension it reads, the level it asks for, or text. Also the
     engine object (None when the rows do not compile) and the problems."""
     from engine import RuleSetError, rule_sentence, serialize
-    from placement.ruleset_io import rule_set_to_data
+    from rulesets.rows import rule_set_to_data
 
     data = rule_set_to_data(rule_set)
     try:
@@ -238,9 +238,9 @@ def ownership(*, user, rule_set: RuleSet) -> dict:
     """What the version page says about whose rules these are: the programs using them, the
     programs a variant is for, the programs the user may make a variant for, and - for a
     variant - a newer version of the default it came from."""
-    from placement.models import RuleSetStatus
-    from placement.rule_scope import programs_using_rule_set
-    from placement.services.rulesets import variant_programs_allowed
+    from rulesets.models import RuleSetStatus
+    from rulesets.scope import programs_using_rule_set
+    from rulesets.services.workflow import variant_programs_allowed
 
     variant_programs = list(rule_set.programs.order_by("name"))
     is_default = rule_set.is_network_default

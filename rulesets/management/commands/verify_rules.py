@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from engine import RuleSetError, problems, verify
-from placement.loader import engine_rule_set
-from placement.models import RuleSet
-from placement.services import rule_set_resolve
+from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet
+from rulesets.services import rule_set_resolve
 
 
 class Command(BaseCommand):

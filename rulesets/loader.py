@@ -13,7 +13,7 @@ from engine import RuleSet as EngineRuleSet
 from engine import serialize, tabulate
 
 from .models import RuleSet, RuleSetStatus
-from .ruleset_io import rule_set_to_data
+from .rows import rule_set_to_data
 
 _cache: dict[int, EngineRuleSet] = {}
 _lock = threading.Lock()

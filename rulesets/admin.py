@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from placement.models import (
+from rulesets.models import (
     Condition,
     Dimension,
     Flag,
@@ -114,7 +114,7 @@ class RuleInline(RowsInline):
 
     @admin.display(description="rule")
     def rule_link(self, rule):
-        url = reverse("admin:placement_rule_change", args=[rule.pk])
+        url = reverse("admin:rulesets_rule_change", args=[rule.pk])
         return format_html('<a href="{}">{}</a>', url, rule.rule_id)
 
 
@@ -141,8 +141,8 @@ class RuleSetAdmin(ReadOnly, ReadOnlyHistory, SimpleHistoryAdmin):
         QuestionInline,
         RuleInline,
     ]
-    change_form_template = "admin/placement/ruleset/change_form.html"
-    change_list_template = "admin/placement/ruleset/change_list.html"
+    change_form_template = "admin/rulesets/ruleset/change_form.html"
+    change_list_template = "admin/rulesets/ruleset/change_list.html"
 
     def get_fields(self, request, obj=None):
         return [*RuleSet.CONTENT_FIELDS, *self._record_fields]
@@ -193,7 +193,7 @@ class RuleAdmin(ReadOnly, ReadOnlyHistory, SimpleHistoryAdmin):
     inlines = [ConditionInline]
     list_display = ["rule_id", "rule_set", "kind", "track", "level", "text"]
     list_filter = ["rule_set", "kind"]
-    change_form_template = "admin/placement/rule/change_form.html"
+    change_form_template = "admin/rulesets/rule/change_form.html"
 
     def has_module_permission(self, request):
         return False  # reached through a rule set

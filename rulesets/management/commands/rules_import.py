@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from engine import MAX_FILE_BYTES, RuleSetError, TextRefused, decode
-from placement.services import rule_set_import
+from rulesets.services import rule_set_import
 
 
 class Command(BaseCommand):
@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 self.fail([f"--user: no user named {options['user']}"])
         try:
             if path.lower().endswith(".xlsx") or raw[:2] == b"PK":
-                from placement.spreadsheet import data_from_workbook
+                from rulesets.spreadsheet import data_from_workbook
 
                 draft = rule_set_import(data=data_from_workbook(raw), user=user)
             else:

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class RulesetsConfig(AppConfig):
+    """Rule sets: their tables, loading them for the engine, and everything a rule
+    administrator does with them (the editor, import and export, impact previews)."""
+
+    name = "rulesets"
+    verbose_name = "Rule sets"
