@@ -32,6 +32,8 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_local_imports.py
 
 format: install
 	$(VENV)/bin/ruff format .

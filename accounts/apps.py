@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Programs and roles"
 
     def ready(self) -> None:
+        # Imported here because models load only once the app registry is ready.
         from .groups import sync_role_groups
 
         post_migrate.connect(sync_role_groups, dispatch_uid="stepwise_sync_role_groups")

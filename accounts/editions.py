@@ -1,6 +1,10 @@
 """The ASAM Criteria editions a program can run: one list of names for programs, rule sets and
 the audit log."""
 
+import datetime
+
+from django.utils import timezone
+
 NAMES = {"3": "3rd edition", "4": "4th edition"}
 YEARS = {"3": 2013, "4": 2023}
 CHOICES = [(code, f"{name} ({YEARS[code]})") for code, name in NAMES.items()]
@@ -14,9 +18,6 @@ def edition_name(code) -> str:
 def edition_plan(program, today=None) -> str:
     """In words, which edition the program's new assessments use, now and after a switch:
     "3rd edition until 1 July 2027, then 4th edition"."""
-    import datetime
-
-    from django.utils import timezone
 
     today = today or timezone.localdate()
     now = edition_name(program.edition_on(today))

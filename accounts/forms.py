@@ -2,6 +2,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
+from .reauth import ReauthLocked, password_reconfirm
+
 
 class SignInForm(AuthenticationForm):
     error_messages = {
@@ -30,7 +32,6 @@ class GuardedPasswordChangeForm(PasswordChangeForm):
         self.locked = False
 
     def clean_old_password(self):
-        from .reauth import ReauthLocked, password_reconfirm
 
         old = self.cleaned_data["old_password"]
         try:

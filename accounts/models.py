@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from . import editions
@@ -56,7 +57,6 @@ class Program(models.Model):
         return self.name
 
     def clean(self):
-        from django.core.exceptions import ValidationError
 
         if bool(self.switch_to) != bool(self.switch_on):
             raise ValidationError("Give both the edition to switch to and the date, or neither.")

@@ -1,5 +1,6 @@
 """The three roles a member of a program can hold. Each role is also a Django group carrying
-the model permissions that role needs (see the 0002 migration)."""
+the model permissions that role needs (``accounts.groups.sync_role_groups``, run after every
+migrate)."""
 
 from django.db import models
 

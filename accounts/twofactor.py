@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -99,7 +100,6 @@ def _totp_verify_once(device: TOTPDevice, code: str) -> bool:
     """django-otp's TOTP check, with the used time step recorded by a conditional update: of
     several sessions sending the same code at once, exactly one succeeds (django-otp reads
     ``last_t``, then saves the whole row, so all of them could)."""
-    from django_otp.oath import TOTP
 
     try:
         token = int(code)
@@ -247,6 +247,7 @@ def enrolment_refusal(request):
 
 @require_http_methods(["GET", "POST"])
 def setup(request):
+    # The QR code library is needed only on the enrolment page.
     import segno
 
     refusal = enrolment_refusal(request)

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from .forms import GuardedPasswordChangeForm, SignInForm
-from .home import home_sections
 
 
 class SignInView(auth_views.LoginView):
@@ -34,17 +33,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 def admin_password_change(request, extra_context=None):
     """Administration's own password page counts nothing: it sends staff to ours."""
     return redirect("password_change")
-
-
-def home(request):
-    """The landing page after sign-in: one section per role the user holds. When it shows
-    patients, one audit entry names them."""
-    from intake.audit import record_view
-
-    context = home_sections(user=request.user)
-    if context["patients_shown"]:
-        record_view(page="home", patients=context["patients_shown"])
-    return render(request, "accounts/home.html", context)
 
 
 @require_POST

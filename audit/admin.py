@@ -7,7 +7,7 @@ from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django.contrib import admin
 
-from intake.audit import record_view
+from audit.writer import record_view
 
 from .models import PatientLink, patient_ids_of
 

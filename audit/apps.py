@@ -6,6 +6,7 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit"
 
     def ready(self) -> None:
+        # Imported here because models load only once the app registry is ready.
         from auditlog.models import LogEntry
         from auditlog.registry import auditlog
         from django.db.models.signals import post_save, pre_delete, pre_save
@@ -19,6 +20,7 @@ class AuditConfig(AppConfig):
         pre_delete.connect(refuse_delete, sender=LogEntry, dispatch_uid="audit_refuse_delete")
         post_save.connect(link_patients, sender=LogEntry, dispatch_uid="audit_link_patients")
 
+        # (the sign-in signals too: axes's module reads its models)
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import (
             user_logged_in,

@@ -16,8 +16,10 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.editions import NAMES as EDITIONS
 from accounts.editions import edition_name
+from intake.models import Patient
 
 from .models import PatientLink, patient_ids_of
+from .signins import EVENTS
 
 ACTIONS = {
     "create": LogEntry.Action.CREATE,
@@ -49,7 +51,6 @@ class AuditFilters:
 
 def patients_matching(text: str) -> list:
     """Patients whose MRN is ``text``, or whose name matches it (given, family, or both)."""
-    from intake.models import Patient
 
     text = " ".join(text.split())
     if not text:
@@ -134,8 +135,6 @@ def describe_entry(e: LogEntry) -> str:
     model = e.content_type.model_class() if e.content_type else None
     name = str(model._meta.verbose_name).capitalize() if model else "Record"
     if data.get("event"):
-        from .signins import EVENTS
-
         return EVENTS.get(data["event"], data["event"])
     if e.action == LogEntry.Action.ACCESS:
         page = data.get("page", "")
@@ -195,7 +194,6 @@ def describe_changes(e: LogEntry, *, iso: bool = False, limit: int = 6) -> str:
 
 def entry_patients(entries: list[LogEntry]) -> dict[int, list]:
     """The patients each entry names (one query for the page)."""
-    from intake.models import Patient
 
     ids_by_entry = {e.pk: patient_ids_of(e.additional_data) for e in entries}
     wanted = {i for ids in ids_by_entry.values() for i in ids}

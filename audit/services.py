@@ -5,6 +5,7 @@ by a proxy timeout and still look complete; a finished file with its row count c
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import logging
@@ -61,7 +62,6 @@ def _enqueue(export_id: int) -> bool:
 
 
 def _filters(data: dict) -> AuditFilters:
-    import datetime
 
     def day(value):
         return datetime.date.fromisoformat(value) if value else None

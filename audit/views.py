@@ -1,6 +1,7 @@
 """The audit page (superusers): who did what to which record, when, from where; exports of it
 as a background job whose file is downloaded only when complete (and the download audited)."""
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from intake.audit import record_view
+from audit.writer import record_view
 
 from .forms import AuditFilterForm
 from .models import AuditExport, patient_ids_of
@@ -100,7 +101,6 @@ def export_status(request, pk):
 
 def export_download(request, pk):
     """The finished file, once; every download is audited (it holds patient data)."""
-    from auditlog.models import LogEntry
 
     export = _own_export(request, pk)
     if export.status != AuditExport.Status.DONE or not export.file:

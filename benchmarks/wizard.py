@@ -65,7 +65,7 @@ def run() -> dict:
     while saves < 200:
         patient = PatientFactory(program=program, date_of_birth=datetime.date(1980, 1, 1))
         client.post(
-            reverse("intake:assessment_create", args=[patient.pk]),
+            reverse("portal:assessment_create", args=[patient.pk]),
             {"kind": "initial", "assessment_date": datetime.date.today().isoformat()},
         )
         assessment = patient.assessments.get()

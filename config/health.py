@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
@@ -92,7 +93,6 @@ def check_worker() -> dict:
 
 
 def deep_allowed(request) -> bool:
-    from django.utils.crypto import constant_time_compare
 
     user = getattr(request, "user", None)
     # A session that has not entered its second factor is not a signed-in administrator.

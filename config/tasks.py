@@ -34,6 +34,7 @@ def short_timeouts(url: str, seconds: float = SEND_TIMEOUT_S) -> dict:
 
 
 def _app():
+    # The Celery app imports the settings; loaded at the first enqueue, not at import.
     from config.celery import app
 
     return app

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from config.health import healthz
+from portal import views as portal_views
 
 admin.site.site_header = "Stepwise administration"
 admin.site.site_title = "Stepwise admin"
@@ -24,10 +25,11 @@ admin.site.login = admin_login
 admin.site.password_change = account_views.admin_password_change
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("", include("intake.urls")),
+    path("", include("portal.urls")),
     path("", include("placement.urls")),
     path("", include("rulesets.editor.urls")),
     path("", include("audit.urls")),

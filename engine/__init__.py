@@ -26,6 +26,7 @@ from .conditions import (
 )
 from .describe import describe_condition, describe_when, rule_sentence
 from .diff import RuleSetDiff, diff_rule_sets
+from .emergency import condition_atoms, emergency_triggers, flag_codes
 from .engine import evaluate, suggest_ratings, tabulate, validate_input
 from .errors import InputError, RuleSetError
 from .model import (
@@ -136,6 +137,7 @@ __all__ = [
     "carry_over_data",
     "cases_from_data",
     "check_condition",
+    "condition_atoms",
     "condition_to_data",
     "decode",
     "describe",
@@ -144,7 +146,9 @@ __all__ = [
     "diff",
     "diff_rule_sets",
     "dumps",
+    "emergency_triggers",
     "evaluate",
+    "flag_codes",
     "flag_data",
     "level_data",
     "load",

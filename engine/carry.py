@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import InputError
 from .model import RuleSet
@@ -25,7 +26,9 @@ class AskAgain:
     text: str  # why, in plain words
 
 
-def carry_over(rule_set: RuleSet, answers: Mapping) -> tuple[dict, list[AskAgain]]:
+def carry_over(
+    rule_set: RuleSet, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[AskAgain]]:
     """``answers`` (as stored: JSON values) as ``rule_set`` reads them, and the questions
     that must be answered again, in the order found."""
     out = dict(answers)

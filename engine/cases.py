@@ -37,14 +37,14 @@ class TestCase:
     __test__ = False  # not a pytest class
 
     name: str
-    ratings: dict | None = None  # dimension -> rating; None when the answers give them
-    answers: dict | None = None
-    flags: dict = field(default_factory=dict)
+    ratings: dict[str, Any] | None = None  # dimension -> rating; None when the answers give them
+    answers: dict[str, Any] | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
     expect_level: str = ""
     expect_withdrawal_level: str = ""  # empty: not checked
     expect_modifiers: tuple[str, ...] | None = None  # None: not checked
 
-    def as_data(self) -> dict:
+    def as_data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
         if self.ratings is not None:
             out["ratings"] = dict(self.ratings)
@@ -162,7 +162,7 @@ def cases_from_data(items: Any) -> list[TestCase]:
 
 def run_case(rs: RuleSet, case: TestCase) -> CaseResult:
     try:
-        flags: dict = {}
+        flags: dict[str, Any] = {}
         ratings = case.ratings
         if case.answers is not None:
             suggested, flags, _ = suggest_ratings(rs, case.answers)

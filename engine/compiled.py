@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import reduce
 from math import prod
 from operator import getitem
+from typing import Any
 
 from .errors import InputError, RuleSetError
 from .model import (
@@ -104,19 +105,19 @@ class CompiledRuleSet:
         self.rule_need = tuple(
             tuple(self._atom_bits_true(c) for c in conds) for conds in self.rule_complex
         )
-        self._parts_by_fired: dict[tuple, tuple] = {}
-        self._level_order: dict[str, tuple] = {}
+        self._parts_by_fired: dict[tuple[Any, ...], tuple] = {}
+        self._level_order: dict[str, tuple[Any, ...]] = {}
         self._decisions: dict[int, Decision] = {}
-        self._track_parts: dict[str, dict] = {track: {} for track in self.tracks}
-        self._modifier_parts: dict[int, tuple] = {}
-        self._flag_parts: dict[tuple, tuple[int, int]] = {}
+        self._track_parts: dict[str, dict[str, Any]] = {track: {} for track in self.tracks}
+        self._modifier_parts: dict[int, tuple[Any, ...]] = {}
+        self._flag_parts: dict[tuple[Any, ...], tuple[int, int]] = {}
         # Set by tabulate(): per-dimension packed contributions, per-group part tables, the
         # flags each group reads, and the shared Decisions by combination of group parts.
         self.tabulated = False
-        self._packed: tuple[dict, ...] = ()
-        self._packed_flags: dict[tuple, tuple[int, int]] = {}
+        self._packed: tuple[dict[str, Any], ...] = ()
+        self._packed_flags: dict[tuple[Any, ...], tuple[int, int]] = {}
         self._group_tables: tuple[list[int], ...] = ()
-        self._group_flags: tuple[tuple, ...] = ()  # per group: (rule indexes, signatures)
+        self._group_flags: tuple[tuple[Any, ...], ...] = ()  # per group: (rule indexes, signatures)
         self.parts_per_group: tuple[int, ...] = ()
         self._primary, self._withdrawal = rs.primary_track, rs.withdrawal_track
 
@@ -126,13 +127,15 @@ class CompiledRuleSet:
         bit = 0
         # One counter per rule: how many of its separable conditions failed.
         self.rule_field: list[tuple[int, int]] = []  # (carry bit mask, bias)
-        self.rule_complex: list[tuple] = []  # complex (cross-dimension) conditions per rule
-        per_dim_fail: list[dict[int, set]] = []  # rule -> dim -> failing scale positions
+        self.rule_complex: list[
+            tuple[Any, ...]
+        ] = []  # complex (cross-dimension) conditions per rule
+        per_dim_fail: list[dict[int, set[Any]]] = []  # rule -> dim -> failing scale positions
         per_rule_flags: list[tuple[FlagIs, ...]] = []
         for rule in self.rules:
-            dim_fail: dict[str, set] = {}
+            dim_fail: dict[str, set[Any]] = {}
             flag_conds: list[FlagIs] = []
-            complex_conds: list = []
+            complex_conds: list[Any] = []
             for cond in rule.when:
                 if isinstance(cond, RatingIn):
                     d = self.dims[cond.dimension]
@@ -194,7 +197,7 @@ class CompiledRuleSet:
         # counter of every rule whose condition on this dimension the rating fails, a unit in
         # every "at least" counter the rating reaches, and the bit of every single-dimension
         # alternative it satisfies.
-        tables: list[dict] = [{} for _ in self.dim_codes]
+        tables: list[dict[str, Any]] = [{} for _ in self.dim_codes]
         for t_index, code in enumerate(self.dim_codes):
             d = self.dims[code]
             for pos, rating in enumerate(d.scale):
@@ -219,7 +222,7 @@ class CompiledRuleSet:
         # bias_shifted = ((1 << width) - 1) << offset, so its lowest set bit is 1 << offset.
         return bias_shifted & -bias_shifted
 
-    def flag_part(self, values: tuple) -> int:
+    def flag_part(self, values: tuple[Any, ...]) -> int:
         """The number the flags add to the key, from the flag values in rule-set order."""
         on = {code for code, v in zip(self.flag_codes, values, strict=True) if v}
         part = 0
@@ -232,7 +235,7 @@ class CompiledRuleSet:
                 part += atom_bit
         return part
 
-    def _flag_entry(self, flags, values: tuple) -> tuple[int, int]:
+    def _flag_entry(self, flags, values: tuple[Any, ...]) -> tuple[int, int]:
         """(flag part plus the bias, number of flags given) for new flag values, checked."""
         for code in flags:
             if code not in self.flag_codes:
@@ -264,8 +267,8 @@ class CompiledRuleSet:
             flag_idx = tuple(self.flag_codes.index(f) for f in self.flags_used(indexes))
             # Flag combinations that leave the group's rules the same conditions on the
             # ratings share one slice of the table (the first combination stands for them).
-            signatures: dict[tuple, int] = {}
-            representatives: list[tuple] = []
+            signatures: dict[tuple[Any, ...], int] = {}
+            representatives: list[tuple[Any, ...]] = []
             for bits in range(1 << len(flag_idx)):
                 on = [False] * self.n_flags
                 for i, fi in enumerate(flag_idx):
@@ -278,7 +281,7 @@ class CompiledRuleSet:
             if size > MAX_TABLE_ENTRIES:
                 return False
             plans.append((name, indexes, fm, keep, classes, flag_idx, signatures, representatives))
-        packed: list[dict] = [{} for _ in range(self.n_dims)]
+        packed: list[dict[str, Any]] = [{} for _ in range(self.n_dims)]
         tables, parts_per_group = [], []
         for g, plan in enumerate(plans):
             name, _indexes, fm, keep, classes, flag_idx, _signatures, representatives = plan
@@ -298,9 +301,9 @@ class CompiledRuleSet:
             flag_values = [self.flag_part(on) & fm for on in representatives]
             bias = self.bias & fm
             sums = [s + f + bias for s in sums for f in flag_values]
-            part_of: dict[int, tuple] = {}
-            shared: dict = {}  # equal parts become one object
-            entries: list = []
+            part_of: dict[int, tuple[Any, ...]] = {}
+            shared: dict[str, Any] = {}  # equal parts become one object
+            entries: list[Any] = []
             for total in sums:
                 sub = total & keep
                 part = part_of.get(sub)
@@ -328,7 +331,7 @@ class CompiledRuleSet:
             self._modifier_parts[sub] = part
         return part
 
-    def _packed_flag_entry(self, flags, values: tuple) -> tuple[int, int]:
+    def _packed_flag_entry(self, flags, values: tuple[Any, ...]) -> tuple[int, int]:
         self._flag_entry(flags, values)  # validates, raising InputError for bad flags
         packed = 0
         given = {code: v is True for code, v in zip(self.flag_codes, values, strict=True)}
@@ -542,7 +545,7 @@ class CompiledRuleSet:
                 level = to_level
         return level
 
-    def _level_order_of(self, track: str) -> tuple:
+    def _level_order_of(self, track: str) -> tuple[Any, ...]:
         rules, rank = self.rules, self.rank
         placements = sorted(
             (i for i in self.track_rules[track] if isinstance(rules[i], PlacementRule)),
@@ -605,10 +608,10 @@ class CompiledRuleSet:
 
     # -- enumeration helpers for verification ---------------------------------------------------
 
-    def classes(self, dim_index: int, relevant_mask: int) -> list[list]:
+    def classes(self, dim_index: int, relevant_mask: int) -> list[list[Any]]:
         """The dimension's ratings grouped by their effect on the bits in ``relevant_mask``:
         ratings in one group are interchangeable for those rules. Scale order is kept."""
-        groups: dict[int, list] = {}
+        groups: dict[int, list[Any]] = {}
         table = self.tables[dim_index]
         for rating in self.dims[self.dim_codes[dim_index]].scale:
             groups.setdefault(table[rating] & relevant_mask, []).append(rating)
@@ -636,7 +639,7 @@ class CompiledRuleSet:
             return self.flag_atoms[cond]
         return 0
 
-    def reduced(self, indexes, flags) -> tuple:
+    def reduced(self, indexes, flags) -> tuple[Any, ...]:
         """The rules ``indexes`` with ``flags`` (code -> bool) put in: a rule whose flag
         condition fails is gone (None); flags inside "any of" groups either satisfy the group
         or drop out of it. What remains are conditions on the ratings only, so two flag

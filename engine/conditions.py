@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .model import AGE_OPS, SET_OPS, Question, RuleSet
 
@@ -54,8 +55,8 @@ _WHOLE = re.compile(r"-?[0-9]{1,9}(?:\.0*)?")
 class ConditionCatalog:
     """What a rule set offers a condition: dimensions with their scales, flags, questions."""
 
-    scales: Mapping[str, tuple] = field(default_factory=dict)
-    flags: frozenset = frozenset()
+    scales: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    flags: frozenset[Any] = frozenset()
     questions: Mapping[str, Question] = field(default_factory=dict)
 
     @classmethod
@@ -67,10 +68,10 @@ class ConditionCatalog:
         )
 
     @classmethod
-    def from_data(cls, data: Mapping) -> ConditionCatalog:
+    def from_data(cls, data: Mapping[str, Any]) -> ConditionCatalog:
         """The same catalog from a rule set still in its file shape (a spreadsheet being read)."""
 
-        def question(q: Mapping) -> Question:
+        def question(q: Mapping[str, Any]) -> Question:
             return Question(
                 code=str(q.get("code", "")),
                 label=str(q.get("label", "")),
@@ -111,7 +112,7 @@ def _code(text: str, scale) -> object | None:
     return None
 
 
-def _required(fields: Mapping, *names: str) -> None:
+def _required(fields: Mapping[str, Any], *names: str) -> None:
     for name in names:
         value = fields.get(name)
         if value in (None, "", [], ()):
@@ -173,7 +174,7 @@ def parse_value(question: Question, op: str, text: str):
     return one(text)
 
 
-def _rating(f: Mapping, c: ConditionCatalog) -> dict:
+def _rating(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
     _required(f, "dimension", "low", "high")
     dim = str(f["dimension"])
     scale = c.scales.get(dim)
@@ -191,7 +192,7 @@ def _rating(f: Mapping, c: ConditionCatalog) -> dict:
     return {"rating": dim, "from": low, "to": high}
 
 
-def _flag(f: Mapping, c: ConditionCatalog) -> dict:
+def _flag(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
     _required(f, "flag")
     flag = str(f["flag"])
     if flag not in c.flags:
@@ -202,7 +203,7 @@ def _flag(f: Mapping, c: ConditionCatalog) -> dict:
     return {"flag": flag, "is": state == "on"}
 
 
-def _at_least(f: Mapping, c: ConditionCatalog) -> dict:
+def _at_least(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
     _required(f, "count", "of", "minimum")
     of = _items(f["of"])
     unknown = [d for d in of if d not in c.scales]
@@ -217,7 +218,7 @@ def _at_least(f: Mapping, c: ConditionCatalog) -> dict:
     return {"at_least": count, "of": of, "rated": codes[0]}
 
 
-def _answer(f: Mapping, c: ConditionCatalog) -> dict:
+def _answer(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
     _required(f, "op")
     op = str(f["op"])
     if op not in ANSWER_OP_LABELS:
@@ -235,7 +236,7 @@ def _answer(f: Mapping, c: ConditionCatalog) -> dict:
         raise _Bad("op", "'Includes' compares a several-of-a-list question; use 'is one of'.")
     if op in ("gt", "gte", "lt", "lte") and question.type != "int":
         raise _Bad("op", "Comparisons of size are for number questions.")
-    out: dict = {"answer": code, "op": op}
+    out: dict[str, Any] = {"answer": code, "op": op}
     if op in NO_VALUE_OPS:
         return out
     _required(f, "value")
@@ -245,7 +246,7 @@ def _answer(f: Mapping, c: ConditionCatalog) -> dict:
 
 
 def _needs(kind: str):
-    def build(f: Mapping, c: ConditionCatalog) -> dict:
+    def build(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
         names = ("levels", "bases", "variants") if kind == "need" else ("levels", "bases")
         spec = {name: _items(f.get(name)) for name in names}
         spec = {k: v for k, v in spec.items() if v}
@@ -267,8 +268,8 @@ _BUILDERS = {
 
 
 def check_condition(
-    fields: Mapping, catalog: ConditionCatalog, *, kinds=tuple(_BUILDERS)
-) -> tuple[dict | None, dict[str, str]]:
+    fields: Mapping[str, Any], catalog: ConditionCatalog, *, kinds=tuple(_BUILDERS)
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """A condition from what a person wrote: ``(condition as data, {})``, or ``(None,
     {field: what is wrong})``. ``kinds``: the kinds allowed here (rating and flag rules test
     only answers; only a rule set that determines from needs tests needs)."""

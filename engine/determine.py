@@ -17,6 +17,7 @@ their reasons are marked deciding. Pure functions; no database, no clock."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .errors import InputError
 from .model import (
@@ -129,7 +130,7 @@ def level_from_needs(rs: RuleSet, needs: tuple[str, ...]):
     return level, deciding, overlays
 
 
-def modifiers_from(rs: RuleSet, needs, level, ratings, flags, need_modifiers) -> tuple:
+def modifiers_from(rs: RuleSet, needs, level, ratings, flags, need_modifiers) -> tuple[Any, ...]:
     fired = [
         r
         for r in rs.modifier_rules
@@ -150,7 +151,7 @@ def _is_need_based(cond) -> bool:
     return isinstance(cond, NeedIs | ResultIs)
 
 
-def determine(rs: RuleSet, ratings: Mapping, flags: Mapping | None = None) -> Decision:
+def determine(rs: RuleSet, ratings: Mapping[str, Any], flags: Mapping | None = None) -> Decision:
     flags = flags or {}
     check_input(rs, ratings, flags)
     track = rs.primary_track

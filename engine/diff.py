@@ -5,6 +5,7 @@ questions). Pure data in, plain words out; the compare page and the release note
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .describe import rule_sentence
 from .model import RuleSet
@@ -107,7 +108,7 @@ def diff_rule_sets(old: RuleSet, new: RuleSet) -> RuleSetDiff:
 def _catalog_changes(old: RuleSet, new: RuleSet) -> list[str]:
     lines: list[str] = []
 
-    def compare(what: str, a: dict, b: dict) -> None:
+    def compare(what: str, a: dict[str, Any], b: dict) -> None:
         for code in b:
             if code not in a:
                 lines.append(f"{what} {code} added.")

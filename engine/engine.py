@@ -13,6 +13,7 @@ and flag rules set flags. Neither function reads a database or the clock.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .compiled import compiled
 from .determine import check_input, determine
@@ -20,10 +21,12 @@ from .errors import InputError
 from .model import Decision, Reason, RuleSet
 from .suggest import suggester
 
-_NO_FLAGS: Mapping = {}
+_NO_FLAGS: Mapping[str, Any] = {}
 
 
-def evaluate(rule_set: RuleSet, ratings: Mapping, flags: Mapping | None = None) -> Decision:
+def evaluate(
+    rule_set: RuleSet, ratings: Mapping[str, Any], flags: Mapping | None = None
+) -> Decision:
     """The decision for one rating profile. ``flags`` may omit flags (they default to false).
     Raises InputError for an unknown or missing dimension, a rating off the scale, or an
     unknown flag. Strict type checks (a boolean where a rating belongs) are
@@ -65,8 +68,8 @@ def validate_input(rule_set: RuleSet, ratings, flags) -> None:
 
 
 def suggest_ratings(
-    rule_set: RuleSet, answers: Mapping
-) -> tuple[dict, dict[str, bool], tuple[Reason, ...]]:
+    rule_set: RuleSet, answers: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, bool], tuple[Reason, ...]]:
     """Suggested rating per dimension, flags, and the rating and flag rules that fired (the
     ones that set a dimension's suggestion are marked deciding). Raises InputError naming the
     question for a bad answer. Runs the rules compiled once per rule set (``suggest.py``)."""

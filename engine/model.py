@@ -417,7 +417,7 @@ class Reason:
     deciding: bool
     text: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule_id,
             "kind": self.kind,
@@ -453,7 +453,7 @@ class Decision:
         setter(self, "_tracks", (None, primary_track, withdrawal_track))
 
     @classmethod
-    def _of_parts(cls, context: tuple, parts: tuple) -> Decision:
+    def _of_parts(cls, context: tuple[Any, ...], parts: tuple) -> Decision:
         """A Decision from the compiled engine's per-track parts ``(level, reasons)`` and the
         modifiers part ``(codes, reasons)`` last; ``context`` is (tracks, primary track,
         withdrawal track). Assembled lazily. (The compiled engine inlines this.)"""
@@ -505,7 +505,7 @@ class Decision:
             self._assemble()
         return self._reasons
 
-    def _key(self) -> tuple:
+    def _key(self) -> tuple[Any, ...]:
         return (
             self.levels,
             self.modifiers,
@@ -548,7 +548,7 @@ class Decision:
     def deciding(self, track: str) -> tuple[Reason, ...]:
         return tuple(r for r in self.reasons if r.deciding and r.track == track)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "level": self.level,
             "withdrawal_level": self.withdrawal_level,

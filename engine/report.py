@@ -4,6 +4,7 @@ sets of needs, ``verify_needs``) fill and the pages, commands and files read."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_EXAMPLES = 200  # counterexamples collected (then grouped; the first ten are printed)
 MAX_PRINTED = 10
@@ -14,12 +15,12 @@ class Violation:
     property: str  # "total", "population", "monotone", "unproven"
     track: str
     text: str  # in plain words
-    ratings: dict = field(default_factory=dict)
-    flags: dict = field(default_factory=dict)
-    rules: list = field(default_factory=list)  # the rules at fault, by id
+    ratings: dict[str, Any] = field(default_factory=dict)
+    flags: dict[str, Any] = field(default_factory=dict)
+    rules: list[Any] = field(default_factory=list)  # the rules at fault, by id
     raised: str = ""  # monotonicity: the dimension whose rise lowered the level
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "property": self.property,
             "track": self.track,
@@ -70,7 +71,7 @@ class Report:
                 out[k] = out.get(k, 0) + n
         return out
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "rule_set": self.rule_set,
             "ok": self.ok,

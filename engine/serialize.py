@@ -101,7 +101,7 @@ class _Reader:
 
     def get(
         self,
-        obj: dict,
+        obj: dict[str, Any],
         key: str,
         where: str,
         types,
@@ -233,7 +233,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         shown = repr(fmt)[:80]
         raise RuleSetError([f"Unknown format {shown}; expected {FORMAT!r}."])
 
-    def items(key: str) -> list:
+    def items(key: str) -> list[Any]:
         value = r.get(data, key, "rule set", list, [])
         return value if isinstance(value, list) else []
 
@@ -368,7 +368,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
                 source=r.get(q, "source", where, str, "clinician", max_len=12),
             )
         )
-    groups: dict[str, list] = {k: [] for k in RULE_KINDS}
+    groups: dict[str, list[Any]] = {k: [] for k in RULE_KINDS}
     for i, rule in enumerate(items("rules")):
         rid = rule.get("id") if isinstance(rule, dict) else None
         shown = str(rid)[:60] if isinstance(rid, str) else None
@@ -458,7 +458,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
 # -- model -> data -------------------------------------------------------------------------------
 
 
-def condition_to_data(c: Condition) -> dict:
+def condition_to_data(c: Condition) -> dict[str, Any]:
     if isinstance(c, AnyOf):
         return {"any_of": [condition_to_data(x) for x in c.conditions]}
     if isinstance(c, RatingIn):
@@ -473,7 +473,7 @@ def condition_to_data(c: Condition) -> dict:
     if isinstance(c, ResultIs):
         spec = {"levels": list(c.levels), "bases": list(c.bases)}
         return {"result": {k: v for k, v in spec.items() if v}}
-    out: dict = {"answer": c.question, "op": c.op}
+    out: dict[str, Any] = {"answer": c.question, "op": c.op}
     if c.value is not None:
         out["value"] = list(c.value) if isinstance(c.value, tuple) else c.value
     return out
@@ -494,7 +494,7 @@ LEVEL_FIELDS = (
 )
 
 
-def level_data(level) -> dict:
+def level_data(level) -> dict[str, Any]:
     """A level as data; ``level`` may be an engine Level or a row with the same fields. The
     intensity and the crosswalk when given (a file without an intensity gets one at import;
     the migrations that shipped the first versions wrote none)."""
@@ -506,11 +506,11 @@ def level_data(level) -> dict:
     return out
 
 
-def flag_data(flag) -> dict:
+def flag_data(flag) -> dict[str, Any]:
     return {"code": flag.code, "description": flag.description}
 
 
-def modifier_data(m) -> dict:
+def modifier_data(m) -> dict[str, Any]:
     """A modifier as data; the handout text and the track appear only when given (the
     versions shipped before them have neither)."""
     out = {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
@@ -520,7 +520,7 @@ def modifier_data(m) -> dict:
     return out
 
 
-def carry_over_data(c) -> dict:
+def carry_over_data(c) -> dict[str, Any]:
     return {
         "question": c.question,
         "value": c.value,
@@ -530,8 +530,8 @@ def carry_over_data(c) -> dict:
     }
 
 
-def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> dict:
-    def rule(kind: str, r, **fields) -> dict:
+def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> dict[str, Any]:
+    def rule(kind: str, r, **fields) -> dict[str, Any]:
         return {
             "id": r.id,
             "kind": kind,
@@ -613,7 +613,7 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def dumps(data: dict, fmt: str = "yaml") -> str:
+def dumps(data: dict[str, Any], fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from .errors import InputError
 from .model import AnswerIs, AnyOf, Question, Reason, RuleSet
 
 MAX_TEXT = 5000
 
-Predicate = Callable[[Mapping], bool]
+Predicate = Callable[[Mapping[str, Any]], bool]
 
 
-def _cleaner(q: Question) -> Callable:
+def _cleaner(q: Question) -> Callable[..., Any]:
     field = f"answers.{q.code}"
     if q.type == "int":
         lo, hi = q.min_value, q.max_value
@@ -102,7 +103,7 @@ def _cleaner(q: Question) -> Callable:
     return unsupported
 
 
-def _age(answers: Mapping) -> int | None:
+def _age(answers: Mapping[str, Any]) -> int | None:
     born, on = answers.get("date_of_birth"), answers.get("assessment_date")
     if not isinstance(born, datetime.date) or not isinstance(on, datetime.date):
         return None
@@ -148,7 +149,7 @@ def _predicate(cond) -> Predicate:
     if op in ("includes_any", "includes_none"):
         wanted = frozenset(want or ())
 
-        def chosen(a) -> frozenset | None:
+        def chosen(a) -> frozenset[Any] | None:
             have = a.get(q)
             if have is None:
                 return None
@@ -203,7 +204,7 @@ class Suggester:
         # A rule is (order, position of its rating, Reason if deciding, Reason if not).
         self.dimensions = []
         for d in rs.dimensions:
-            by_answer: dict[str, dict] = {}
+            by_answer: dict[str, dict[str, Any]] = {}
             called = []
             for order, r in enumerate(rs.rating_rules):
                 if r.dimension != d.code:
@@ -233,7 +234,7 @@ class Suggester:
             for r in rs.flag_rules
         )
 
-    def clean(self, answers) -> dict:
+    def clean(self, answers) -> dict[str, Any]:
         if not isinstance(answers, Mapping):
             raise InputError("answers", "must be an object mapping question codes to answers")
         cleaners = self.cleaners
@@ -251,7 +252,7 @@ class Suggester:
             out[code] = cleaner(value)
         return out
 
-    def suggest(self, answers) -> tuple[dict, dict[str, bool], tuple[Reason, ...]]:
+    def suggest(self, answers) -> tuple[dict[str, Any], dict[str, bool], tuple[Reason, ...]]:
         clean = self.clean(answers)
         ratings = {}
         reasons: list[Reason] = []

@@ -4,6 +4,7 @@ every id is unique. Returns plain sentences an administrator can act on."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from .model import (
     ANSWER_OPS,
@@ -24,7 +25,7 @@ from .model import (
 POPULATIONS = ("all", "adult", "adolescent")
 
 
-def _duplicates(values) -> list:
+def _duplicates(values) -> list[Any]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 

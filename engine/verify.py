@@ -20,6 +20,7 @@ import itertools
 import math
 import operator
 import time
+from typing import Any
 
 from .compiled import CompiledRuleSet, compiled
 from .model import (
@@ -39,7 +40,7 @@ from .verify_needs import verify_needs
 ENUMERATION_LIMIT = 3_000_000
 
 
-def describe(ratings: dict, flags: dict) -> str:
+def describe(ratings: dict[str, Any], flags: dict) -> str:
     parts = [f"{k}={v}" for k, v in ratings.items()]
     on = [k for k, v in flags.items() if v]
     return ", ".join(parts) + (f"; flags: {', '.join(on)}" if on else "; no flags")
@@ -95,7 +96,7 @@ def _reads(rs: RuleSet, rule_ids) -> tuple[set[str], set[str]]:
 
 def group_examples(rs: RuleSet, examples: list[Violation]) -> list[ViolationGroup]:
     """Counterexamples grouped by what the rules at fault can see."""
-    groups: dict[tuple, list[Violation]] = {}
+    groups: dict[tuple[Any, ...], list[Violation]] = {}
     for v in examples:
         dims, flags = _reads(rs, v.rules)
         if v.raised:
@@ -156,7 +157,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
     rank_of_key: dict[int, int] = {}  # masked key -> rank, or -1 when no level
     NONE_HIGH = 1 << 30
 
-    def ratings_at(i: int) -> dict:
+    def ratings_at(i: int) -> dict[str, Any]:
         return {dims[d]: reps[d][(i // strides[d]) % radix[d]] for d in range(len(dims))}
 
     def level_at(key: int):
@@ -173,7 +174,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
     # Flag combinations under which the track's rules reduce to the same conditions on the
     # ratings decide every profile alike: each such group is checked once, and its counts
     # stand for every combination in it (its first combination is the one reported).
-    combos: dict[tuple, list[dict]] = {}
+    combos: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     population_matters = bool(adult_only)
     for flag_values in itertools.product((False, True), repeat=len(flag_codes)):
         flags = dict(zip(flag_codes, flag_values, strict=True))
@@ -292,7 +293,7 @@ def _ranges(rule) -> dict[str, tuple[int, int]] | None:
     return out
 
 
-def _by_structure(c: CompiledRuleSet, track: str, examples: list) -> TrackReport:
+def _by_structure(c: CompiledRuleSet, track: str, examples: list[Any]) -> TrackReport:
     """Sufficient conditions, checked rule by rule:
     total - some placement rule of the track has no conditions;
     monotone - for every rule whose range on a dimension stops below the top of the scale,

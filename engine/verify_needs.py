@@ -21,6 +21,7 @@ asks for 1.5 COE and `1B` for 1.7 without COE, so next to a 3.7 BIO need raising
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from .determine import _rating_holds, need_matches
 from .model import (
@@ -37,7 +38,7 @@ from .model import (
 from .report import MAX_EXAMPLES, Report, TrackReport, Violation
 
 
-def _atoms(cond) -> list:
+def _atoms(cond) -> list[Any]:
     if isinstance(cond, AnyOf):
         return [a for c in cond.conditions for a in _atoms(c)]
     return [cond]
@@ -98,7 +99,7 @@ def verify_needs(rs: RuleSet) -> Report:
             return bool(sig >> need_conds.index(cond) & 1)
         return result is not None and (result in cond.levels or base_of(result) in cond.bases)
 
-    results: dict[int, tuple] = {}
+    results: dict[int, tuple[Any, ...]] = {}
 
     def result(sig: int):
         if sig in results:
@@ -120,8 +121,8 @@ def verify_needs(rs: RuleSet) -> Report:
         return results[sig]
 
     # What each input can contribute: per subdimension, the needs of each code; per flag.
-    per_dim: dict[str, set] = {d.code: set() for d in rs.dimensions}
-    flag_needs: dict[str, frozenset] = {}
+    per_dim: dict[str, set[Any]] = {d.code: set() for d in rs.dimensions}
+    flag_needs: dict[str, frozenset[Any]] = {}
     for d in rs.dimensions:
         for code in d.scale:
             ratings = {x.code: x.scale[0] for x in rs.dimensions}

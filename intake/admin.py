@@ -4,9 +4,8 @@ assessments are read-only (they change only through the wizard, which detects co
 from django.contrib import admin
 
 from accounts.admin import SuperuserOnlyAdmin
-from placement.admin_records import ReadOnlyForSuperusers
+from audit.admin_mixins import AccessLoggedAdmin, ReadOnlyForSuperusers
 
-from .audit import AccessLoggedAdmin
 from .models import Assessment, Patient
 
 

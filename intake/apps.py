@@ -6,4 +6,10 @@ class IntakeConfig(AppConfig):
     verbose_name = "Patients and assessments"
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (registers models with django-auditlog)
+        # Imported here because models load only once the app registry is ready.
+        from auditlog.registry import auditlog
+
+        from .models import Assessment, Consent, Disclosure, Patient
+
+        for model in (Patient, Assessment, Consent, Disclosure):
+            auditlog.register(model)

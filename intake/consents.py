@@ -103,7 +103,7 @@ def consent_revoke(*, consent: Consent, user) -> Consent:
 
 @transaction.atomic
 def disclosure_record(
-    *, consent: Consent, user, what: str, method: str, placement=None, scope: str
+    *, consent: Consent, user, what: str, method: str, placement_id=None, scope: str
 ) -> Disclosure:
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if not consent.covers(scope, timezone.localdate()):
@@ -113,7 +113,7 @@ def disclosure_record(
     return Disclosure.objects.create(
         patient_id=consent.patient_id,
         consent=consent,
-        placement=placement,
+        placement_id=placement_id,
         what=what,
         recipient=consent.recipient,
         purpose=consent.purpose,

@@ -13,7 +13,8 @@ from django.utils import timezone
 from engine import Dimension, Question
 
 from .catalog import FREQUENCY_CHOICES, ROUTE_CHOICES, SUBSTANCE_CHOICES
-from .models import AssessmentKind, Patient
+from .models import AssessmentKind, AssessmentStatus, Patient
+from .selectors import likely_duplicates
 
 MAX_NOTES = 5000
 MAX_JUSTIFICATION = 2000
@@ -169,8 +170,6 @@ class PatientForm(forms.ModelForm):
             and cleaned.get("family_name")
             and cleaned.get("date_of_birth")
         ):
-            from .selectors import likely_duplicates
-
             self.duplicates = list(
                 likely_duplicates(
                     program=program,
@@ -210,7 +209,6 @@ class StartAssessmentForm(forms.Form):
     )
 
     def __init__(self, *args, patient, **kwargs):
-        from .models import AssessmentStatus
 
         super().__init__(*args, **kwargs)
         self.patient = patient
@@ -221,7 +219,6 @@ class StartAssessmentForm(forms.Form):
             self.fields["kind"].initial = AssessmentKind.CONTINUED_STAY
 
     def clean(self):
-        from .models import AssessmentStatus
 
         cleaned = super().clean()
         kind = cleaned.get("kind")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -30,9 +32,9 @@ class Patient(models.Model):
     # (the placement itself never changes once signed) so that "reviews due" and "overdue"
     # are an index range, not a search through every placement ever signed.
     review_due = models.DateField(null=True, blank=True)
-    review_placement = models.ForeignKey(
-        "placement.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # The placement's id, not a foreign key: intake has no key into placement (placements
+    # are never deleted, so the id stays good).
+    review_placement_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -79,6 +81,11 @@ class AssessmentStatus(models.TextChoices):
 class Assessment(models.Model):
     """A six-dimension assessment. Saved at every wizard step; ``version`` detects concurrent
     edits (a save names the version it started from and is refused if another came first)."""
+
+    # Set on the instance (never stored) by a save that moved a draft to a newer rule-set
+    # version: the version it left, and the steps that ask again.
+    moved_from_label: str = ""
+    moved_asks: tuple[Any, ...] | list[Any] = ()
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
     kind = models.CharField(max_length=20, choices=AssessmentKind.choices)
@@ -197,9 +204,9 @@ class Disclosure(models.Model):
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="disclosures")
     consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="disclosures")
-    placement = models.ForeignKey(
-        "placement.Placement", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    # The placement disclosed, by id (intake has no key into placement; placements are
+    # never deleted).
+    placement_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     what = models.CharField(max_length=200)
     recipient = models.CharField(max_length=200)
     purpose = models.CharField(max_length=300)

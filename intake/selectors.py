@@ -74,6 +74,15 @@ def assessment_get_for_user(*, user, pk: int, edit: bool = False) -> Assessment:
         raise Http404("No such assessment.") from None
 
 
+def is_clinician_of(user, patient) -> bool:
+    """Whether ``user`` is a clinician of the patient's program (may edit their record)."""
+    try:
+        patient_get_for_user(user=user, pk=patient.pk, edit=True)
+    except Http404:
+        return False
+    return True
+
+
 def likely_duplicates(*, program, given_name: str, family_name: str, date_of_birth) -> QuerySet:
     """Patients in the program with the same name and birth date (case-insensitive)."""
     return Patient.objects.filter(

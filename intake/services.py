@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.editions import edition_name
 from engine import carry_over, suggest_ratings
-from rulesets.loader import engine_rule_set
-from rulesets.models import RuleSet, RuleSetStatus
-from rulesets.scope import rule_set_for, rule_set_name_for
 
+from . import ports
 from .catalog import SUMMARY, step_codes
 from .models import Assessment, AssessmentKind, Patient
 from .selectors import previous_assessment
@@ -24,7 +24,7 @@ class IntakeError(Exception):
 @dataclass
 class ConcurrentEditError(IntakeError):
     by: str
-    at: object
+    at: datetime.datetime
 
     def __str__(self) -> str:
         when = timezone.localtime(self.at).strftime("%H:%M")
@@ -45,11 +45,11 @@ def patient_register(*, user, program, data: dict) -> Patient:
         ) from None
 
 
-def current_rule_set(program=None, on=None) -> RuleSet:
+def current_rule_set(program=None, on=None):
     """The published rule set of new assessments dated ``on`` (today): the program's variant
     of the edition in force for that date, or that edition's network default (without a
     program, the configured default)."""
-    return rule_set_for(program=program, on=on)
+    return ports.rule_sets().for_new_assessment(program=program, on=on)
 
 
 @transaction.atomic
@@ -77,30 +77,20 @@ def assessment_start(*, user, patient: Patient, kind: str, assessment_date) -> A
         contributors=[user.pk],
     )
     # A new assessment is the review under way: the patient no longer shows as due.
-    Patient.objects.filter(pk=patient.pk).update(review_due=None, review_placement=None)
+    Patient.objects.filter(pk=patient.pk).update(review_due=None, review_placement_id=None)
     if answers:
         suggested, _, _ = suggest_ratings(
-            engine_rule_set(assessment.rule_set), engine_answers(assessment)
+            ports.compiled(assessment.rule_set), engine_answers(assessment)
         )
         assessment.suggested_ratings = suggested
         assessment.save(update_fields=["suggested_ratings"])
     return assessment
 
 
-def current_rules_for(assessment: Assessment) -> RuleSet | None:
+def current_rules_for(assessment: Assessment):
     """The published version an unsubmitted assessment moves to at its next save, when the
     version it was started under has since been retired; None when it stays where it is."""
-    if not assessment.editable:
-        return None
-    # The same edition as the draft was started in (a program's scheduled switch applies to
-    # assessments started after it): its variant for the program, or the network default.
-    name = rule_set_name_for(
-        program=assessment.patient.program, edition=assessment.rule_set.edition
-    )
-    if name == assessment.rule_set.name and assessment.rule_set.status == RuleSetStatus.PUBLISHED:
-        return None
-    current = RuleSet.objects.filter(name=name, status=RuleSetStatus.PUBLISHED).first()
-    return current if current is not None and current.pk != assessment.rule_set_id else None
+    return ports.rule_sets().for_draft(assessment)
 
 
 def engine_answers(assessment: Assessment, override: dict | None = None) -> dict:
@@ -110,7 +100,7 @@ def engine_answers(assessment: Assessment, override: dict | None = None) -> dict
     answers = {k: v for k, v in answers.items() if v is not None}
     answers["date_of_birth"] = assessment.patient.date_of_birth.isoformat()
     answers["assessment_date"] = assessment.assessment_date.isoformat()
-    rs = engine_rule_set(assessment.rule_set)
+    rs = ports.compiled(assessment.rule_set)
     known = {q.code for q in rs.questions}
     return {k: v for k, v in answers.items() if k in known}
 
@@ -118,18 +108,18 @@ def engine_answers(assessment: Assessment, override: dict | None = None) -> dict
 def assessment_suggestions(*, assessment: Assessment, override: dict | None = None):
     """Suggested ratings, flags and the rules behind them, without saving anything."""
     return suggest_ratings(
-        engine_rule_set(assessment.rule_set), engine_answers(assessment, override)
+        ports.compiled(assessment.rule_set), engine_answers(assessment, override)
     )
 
 
 def next_step(assessment: Assessment, step: str) -> str:
-    codes = step_codes(engine_rule_set(assessment.rule_set))
+    codes = step_codes(ports.compiled(assessment.rule_set))
     i = codes.index(step)
     return codes[min(i + 1, len(codes) - 1)]
 
 
 def previous_step(assessment: Assessment, step: str) -> str:
-    codes = step_codes(engine_rule_set(assessment.rule_set))
+    codes = step_codes(ports.compiled(assessment.rule_set))
     return codes[max(codes.index(step) - 1, 0)]
 
 
@@ -206,7 +196,7 @@ def assessment_save_page(
         # change meaning move as the new version says; their steps are to be done again.
         assessment.moved_from_label = assessment.rule_set.label
         assessment.rule_set = newer
-        merged, asks = carry_over(engine_rule_set(newer), merged)
+        merged, asks = carry_over(ports.compiled(newer), merged)
         for ask in asks:
             notices.setdefault(ask.step, []).append(ask.text)
         assessment.completed_steps = [
@@ -232,7 +222,7 @@ def assessment_save_page(
             assessment.justifications = {
                 k: v for k, v in assessment.justifications.items() if k != step
             }
-    asked = {a.step for a in getattr(assessment, "moved_asks", [])}
+    asked = {a.step for a in assessment.moved_asks}
     if complete:
         done = [c for c in (page, *(p["step"] for p in parts)) if c not in asked]
         assessment.completed_steps = [
@@ -248,7 +238,7 @@ def assessment_save_page(
 
 def moved_notice(assessment: Assessment) -> str:
     """What to tell the clinician after a save moved the assessment to newer rules."""
-    old = getattr(assessment, "moved_from_label", "")
+    old = assessment.moved_from_label
     if not old:
         return ""
     text = (
@@ -256,7 +246,7 @@ def moved_notice(assessment: Assessment) -> str:
         f"under {old}, which no longer applies). The suggested ratings were worked out again "
         "with the new rules: review them before computing the recommendation."
     )
-    asks = getattr(assessment, "moved_asks", [])
+    asks = assessment.moved_asks
     if asks:
         steps = ", ".join(dict.fromkeys(a.step for a in asks))
         text += f" Some answers changed meaning: see step {steps}, which needs an answer again."
@@ -266,9 +256,6 @@ def moved_notice(assessment: Assessment) -> str:
 def edition_note(assessment: Assessment, today=None) -> str:
     """What a draft says when its program has switched editions since it was started: it keeps
     the edition it was started in ("" when nothing to say)."""
-    from django.utils import timezone
-
-    from accounts.editions import edition_name
 
     program = assessment.patient.program
     today = today or timezone.localdate()
@@ -286,13 +273,13 @@ def edition_note(assessment: Assessment, today=None) -> str:
 
 def missing_steps(assessment: Assessment) -> list[str]:
     """Steps (before the summary) not yet completed."""
-    codes = step_codes(engine_rule_set(assessment.rule_set))
+    codes = step_codes(ports.compiled(assessment.rule_set))
     return [c for c in codes if c != SUMMARY and c not in assessment.completed_steps]
 
 
 def unjustified_lower_ratings(assessment: Assessment, suggested: dict) -> list[str]:
     """Dimensions confirmed lower than their current suggestion without a justification."""
-    rs = engine_rule_set(assessment.rule_set)
+    rs = ports.compiled(assessment.rule_set)
     out = []
     for d in rs.dimensions:
         confirmed = assessment.confirmed_ratings.get(d.code)

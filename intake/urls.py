@@ -7,17 +7,12 @@ app_name = "intake"
 urlpatterns = [
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
-    path("patients/<int:pk>/", views.patient_detail, name="patient_detail"),
-    path("patients/<int:pk>/assessments/", views.assessment_create, name="assessment_create"),
-    path("assessments/<int:pk>/", views.assessment_detail, name="assessment_detail"),
     path("assessments/<int:pk>/steps/<slug:step>/", wizard.assessment_step, name="assessment_step"),
     path(
         "assessments/<int:pk>/steps/<slug:step>/suggest/",
         wizard.step_suggest,
         name="step_suggest",
     ),
-    path("assessments/<int:pk>/recommendation/", views.recommendation, name="recommendation"),
-    path("assessments/<int:pk>/handout/", views.handout, name="handout"),
     path("patients/<int:pk>/consents/", views.consents, name="consents"),
     path("consents/<int:pk>/revoke/", views.consent_revoke, name="consent_revoke"),
     path("patients/<int:pk>/disclosures/", views.disclosures, name="disclosures"),

@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from placement.explain import emergency_triggers
-from placement.services.recommendations import recommendation_compute
-from rulesets.loader import engine_rule_set
+from audit import writer as audit
+from engine import emergency_triggers
 
-from . import audit
+from . import ports
 from .catalog import (
     SUBSTANCES,
     SUMMARY,
@@ -124,8 +123,8 @@ def assessment_step(request, pk, step):
     assessment = assessment_get_for_user(user=request.user, pk=pk, edit=True)
     if not assessment.editable:
         messages.info(request, "This assessment was submitted; it is shown read-only.")
-        return redirect("intake:assessment_detail", pk=pk)
-    rs = engine_rule_set(assessment.rule_set)
+        return redirect("portal:assessment_detail", pk=pk)
+    rs = ports.compiled(assessment.rule_set)
     page = page_of(rs, step)
     if page is None:
         raise Http404
@@ -202,12 +201,12 @@ def assessment_step(request, pk, step):
         return _render_step(request, assessment, rs, page, forms, substances, status=409)
     except IntakeError as exc:
         messages.error(request, str(exc))
-        return redirect("intake:assessment_detail", pk=pk)
+        return redirect("portal:assessment_detail", pk=pk)
     if autosave:
         logout(request)
         messages.info(request, "Your work was saved before you were signed out.")
         return redirect(
-            reverse("login") + f"?next={reverse('intake:assessment_detail', args=[pk])}"
+            reverse("login") + f"?next={reverse('portal:assessment_detail', args=[pk])}"
         )
     notice = moved_notice(saved)
     if notice:
@@ -216,7 +215,7 @@ def assessment_step(request, pk, step):
         return _to_recommendation(request, saved)
     if action == "save_exit":
         messages.success(request, "Draft saved. Resume it from the patient's page.")
-        return redirect("intake:patient_detail", pk=assessment.patient_id)
+        return redirect("portal:patient_detail", pk=assessment.patient_id)
     return redirect("intake:assessment_step", pk=pk, step=go_to)
 
 
@@ -225,10 +224,10 @@ def _to_recommendation(request, assessment):
     otherwise its page in emergency mode (what to do now, and the steps still to do)."""
     if not missing_steps(assessment):
         try:
-            recommendation_compute(assessment=assessment, user=request.user)
+            ports.recommend(assessment=assessment, user=request.user)
         except IntakeError as exc:
             messages.error(request, str(exc))
-    return redirect("intake:recommendation", pk=assessment.pk)
+    return redirect("placement:recommendation", pk=assessment.pk)
 
 
 def _rating_follows_suggestion(post, prefix=None) -> bool:
@@ -334,7 +333,7 @@ def suggestion_context(assessment, steps, override, chosen_ratings=None) -> dict
     the profile as it now stands is an emergency (with the answers that make it one).
     ``chosen_ratings``: ratings the clinician picked on this page, by step code."""
     chosen_ratings = chosen_ratings or {}
-    rs = engine_rule_set(assessment.rule_set)
+    rs = ports.compiled(assessment.rule_set)
     suggested, flags, reasons = assessment_suggestions(assessment=assessment, override=override)
     here = {s.code for s in steps}
     profile = {}
@@ -370,7 +369,7 @@ def suggestion_context(assessment, steps, override, chosen_ratings=None) -> dict
 def step_suggest(request, pk, step):
     """htmx: the suggested rating for the answers on screen (nothing is saved)."""
     assessment = assessment_get_for_user(user=request.user, pk=pk, edit=True)
-    rs = engine_rule_set(assessment.rule_set)
+    rs = ports.compiled(assessment.rule_set)
     current = get_step(rs, step)
     page = page_of(rs, step)
     if current is None or current.dimension is None:
@@ -404,11 +403,11 @@ def _summary(request, assessment, rs):
             )
         else:
             try:
-                recommendation_compute(assessment=assessment, user=request.user)
+                ports.recommend(assessment=assessment, user=request.user)
             except IntakeError as exc:
                 messages.error(request, str(exc))
             else:
-                return redirect("intake:recommendation", pk=assessment.pk)
+                return redirect("placement:recommendation", pk=assessment.pk)
     audit.record_access(assessment, page="wizard summary")
     steps = step_view(assessment, rs)
     previous = assessment.previous

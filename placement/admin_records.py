@@ -3,7 +3,7 @@ recommendations are never edited anywhere; corrections are new records."""
 
 from django.contrib import admin
 
-from intake.audit import AccessLoggedAdmin
+from audit.admin_mixins import ReadOnlyForSuperusers
 from placement.models import (
     OutboxEmail,
     Placement,
@@ -12,25 +12,7 @@ from placement.models import (
     Signature,
     WorkItem,
 )
-
-
-class ReadOnlyForSuperusers(AccessLoggedAdmin, admin.ModelAdmin):
-    """Reading these pages is audited like any other page of patient data."""
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from placement.services.work import work_retry
 
 
 @admin.register(Placement)
@@ -109,7 +91,6 @@ class WorkItemAdmin(SuperusersOnly):
 
     @admin.action(description="Try the selected failed work again")
     def try_again(self, request, queryset):
-        from placement.services.work import work_retry
 
         items = list(queryset.filter(failed_at__isnull=False))
         for item in items:

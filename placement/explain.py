@@ -7,9 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine import AnyOf, FlagIs, Level, RatingIn, RuleSet, evaluate
+from accounts.editions import edition_name
+from engine import Level, RatingIn, RuleSet, condition_atoms
 from intake.catalog import display_answer, flat_steps, substance_rows
-from placement.models import Placement, PlacementStatus, Recommendation
+from placement.models import (
+    DiscrepancyReason,
+    OverrideReason,
+    Placement,
+    PlacementStatus,
+    Recommendation,
+)
 from rulesets.loader import engine_rule_set
 
 
@@ -94,7 +101,6 @@ def movement(before: Level | None, after: Level) -> str:
 def across_editions_text(before: Level, before_rs, after: Level, after_rs) -> str:
     """ "Stepped down from 3.5 (3rd edition) to 2.5 COE (4th edition; nearest 3rd-edition
     level 2.5)." when the two placements are under different editions ("" otherwise)."""
-    from accounts.editions import edition_name
 
     if str(before_rs.edition) == str(after_rs.edition):
         return ""
@@ -240,7 +246,7 @@ def _changed_drivers(rs: RuleSet, recommendation: Recommendation, previous) -> l
     if not rs.determines or previous is None or previous.rule_set.edition != rs.edition:
         return []
     reads = {
-        r.id: {a.dimension for c in r.when for a in _atoms(c) if isinstance(a, RatingIn)}
+        r.id: {a.dimension for c in r.when for a in condition_atoms(c) if isinstance(a, RatingIn)}
         for r in rs.need_rules
     }
     earlier = previous.recommendations.first()
@@ -267,64 +273,6 @@ def level_choices(rs: RuleSet, track: str, adolescent: bool) -> list[tuple[str, 
     ]
 
 
-def _atoms(cond):
-    if isinstance(cond, AnyOf):
-        for c in cond.conditions:
-            yield from _atoms(c)
-    else:
-        yield cond
-
-
-def emergency_triggers(rs: RuleSet, ratings: dict, flags: dict, reasons, chosen=()) -> list[str]:
-    """What makes this profile an emergency, in plain words: the answers behind each flag or
-    rating that fires an emergency modifier rule (``reasons``: the rating and flag rules that
-    fired for the answers), or the rating the clinician chose. Empty when it is no emergency.
-    ``chosen``: dimensions whose rating the clinician set rather than took from a rule."""
-    emergency = {m.code for m in rs.modifiers if m.emergency}
-    if not emergency:
-        return []
-    decision = evaluate(rs, ratings, {k: v for k, v in flags.items() if k in rs_flag_codes(rs)})
-    fired_ids = {
-        r.rule_id for r in decision.reasons if r.kind == "modifier" and r.asks in emergency
-    } | {  # need rules (4th edition) that add an emergency modifier beside their level
-        rule.id
-        for rule in rs.need_rules
-        if rule.modifier in emergency and rule.id in {r.rule_id for r in decision.reasons}
-    }
-    out: list[str] = []
-
-    def add(text: str) -> None:
-        if text and text not in out:
-            out.append(text)
-
-    for rule in (*rs.modifier_rules, *rs.need_rules):
-        if rule.id not in fired_ids:
-            continue
-        for atom in (a for c in rule.when for a in _atoms(c)):
-            if isinstance(atom, FlagIs) and atom.value and flags.get(atom.flag):
-                for r in reasons:
-                    if r.kind == "flag" and r.asks == atom.flag:
-                        add(r.text)
-            elif isinstance(atom, RatingIn):
-                d = rs.dimension(atom.dimension)
-                rating = ratings.get(atom.dimension)
-                if rating is None or not (
-                    d.position(atom.low) <= d.position(rating) <= d.position(atom.high)
-                ):
-                    continue
-                if atom.dimension in chosen:
-                    add(f"You rated {d.code} ({d.name}) {rating}.")
-                    continue
-                for r in reasons:
-                    if r.kind == "rating" and r.track == atom.dimension and r.deciding:
-                        add(r.text)
-    return out
-
-
-def rs_flag_codes(rs: RuleSet) -> set[str]:
-    return {f.code for f in rs.flags}
-
-
 @dataclass
 class HandoutPlan:
     """What the patient handout says: the level the person will actually receive, whether it
@@ -344,7 +292,6 @@ class HandoutPlan:
 
 
 def handout_plan(recommendation: Recommendation, assessment) -> HandoutPlan:
-    from placement.models import DiscrepancyReason, OverrideReason
 
     rs = engine_rule_set(recommendation.rule_set)
     adolescent = bool(recommendation.flags.get(rs.adolescent_flag))

@@ -1,17 +1,21 @@
 """Reads of placements: the review queue, a placement for review, a patient's timeline, what
-is due. Every read takes the user and stays inside the user's programs (404 otherwise)."""
+is due. A read of patient data for a page takes the user and stays inside the user's programs
+(404 otherwise); reads about records the caller already holds (a patient's timeline, a
+placement's context) and network-wide counts for administrators and background work do not."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import (
     Count,
     DateTimeField,
     ExpressionWrapper,
     F,
+    Max,
     Prefetch,
     Q,
     QuerySet,
@@ -21,12 +25,22 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.editions import edition_name
-from accounts.models import Program
+from accounts.models import Membership, Program
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
 from intake.models import Assessment, AssessmentStatus, Patient
-from placement.models import Placement, PlacementStatus, Recommendation
+from placement.explain import explain
+from placement.models import (
+    EmailStatus,
+    OutboxEmail,
+    Placement,
+    PlacementStatus,
+    Recommendation,
+    WorkItem,
+)
 from rulesets.loader import engine_rule_set
+from rulesets.models import RuleSet, RuleSetStatus
+from rulesets.scope import rule_set_name_for
 
 OPEN = (PlacementStatus.SUBMITTED, PlacementStatus.IN_REVIEW)
 
@@ -105,7 +119,7 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
     program_ids = supervised_program_ids(user)
     qs = Placement.objects.filter(program_id__in=program_ids)
     view = queue_view(filters)
-    order = ("-emergency", "-indicated_intensity", "submitted_at", "pk")
+    order: tuple[str, ...] = ("-emergency", "-indicated_intensity", "submitted_at", "pk")
     if view == "open":
         qs = qs.filter(status__in=OPEN)
     elif view in ("submitted", "in_review"):
@@ -139,9 +153,6 @@ def review_queue_for_user(*, user, filters: QueueFilters | None = None) -> Query
 def queue_level_choices(*, user) -> list[tuple[str, list[tuple[str, str]]]]:
     """The queue's level filter: each edition the supervised programs use (now or after a
     switch) with its own levels under its own heading, as ``edition:code`` values."""
-    from accounts.editions import edition_name
-    from rulesets.models import RuleSet, RuleSetStatus
-    from rulesets.scope import rule_set_name_for
 
     program_ids = supervised_program_ids(user)
     names: dict[str, list[str]] = {}
@@ -220,7 +231,6 @@ def placement_get_for_user(*, user, pk: int) -> Placement:
 
 def placement_context(placement: Placement) -> dict:
     """Everything the review page and the PDF show about one placement."""
-    from placement.explain import explain
 
     assessment = placement.assessment
     rs = engine_rule_set(placement.recommendation.rule_set)
@@ -292,7 +302,10 @@ def patient_timeline(*, patient) -> dict:
         )
         .order_by("-assessment_date", "-id")
     )
-    series = {"dates": [], "levels": [], "level_codes": [], "ratings": {}}
+    dates: list[str] = []
+    levels: list[int] = []
+    level_codes: list[str] = []
+    ratings: dict[str, list[int]] = {}
     # The level chart draws every signed placement, under either edition, on the care
     # intensity scale the rule sets share; the ratings chart the 0-4 ratings (3rd edition).
     axis: dict[int, list[str]] = {}
@@ -306,12 +319,12 @@ def patient_timeline(*, patient) -> dict:
             codes = axis.setdefault(lv.care_intensity, [])
             if lv.code not in codes:
                 codes.append(lv.code)
-        series["dates"].append(a.assessment_date.isoformat())
-        series["level_codes"].append(f"{p.final_level} ({edition_name(rs.edition)})")
-        series["levels"].append(rs.level(p.final_level).care_intensity)
+        dates.append(a.assessment_date.isoformat())
+        level_codes.append(f"{p.final_level} ({edition_name(rs.edition)})")
+        levels.append(rs.level(p.final_level).care_intensity)
         for code, rating in p.recommendation.ratings.items():
             if isinstance(rating, int):  # a 0-4 risk rating; codes ("2A") are not a scale
-                series["ratings"].setdefault(code, []).append(rating)
+                ratings.setdefault(code, []).append(rating)
     level_axis = [" / ".join(axis.get(i, [])) for i in range(max(axis, default=-1) + 1)]
     rows = []
     for a in assessments:
@@ -332,7 +345,12 @@ def patient_timeline(*, patient) -> dict:
             for a in assessments
             if a.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
         ],
-        "series": series,
+        "series": {
+            "dates": dates,
+            "levels": levels,
+            "level_codes": level_codes,
+            "ratings": ratings,
+        },
         "level_axis": level_axis,
         "chart_edition": assessments[0].rule_set.edition_label if assessments else "",
         "both_editions": len({a.rule_set.edition for a in assessments}) > 1,
@@ -368,7 +386,7 @@ def reviews_due_for_clinician(*, user, within_days: int = 7, limit: int = 20) ->
         .values_list("review_placement_id", flat=True)[:limit]
     )
     return list(
-        Placement.objects.filter(pk__in=ids)
+        Placement.objects.filter(pk__in=[pk for pk in ids if pk is not None])
         .select_related("assessment__patient", "recommendation__rule_set")
         .order_by("next_review_date", "pk")
     )
@@ -388,7 +406,6 @@ def recently_signed_for_clinician(*, user, days: int = 14) -> QuerySet[Placement
 
 def failed_work_counts() -> dict[str, int]:
     """Background work that gave up (for superusers): failed items and undelivered emails."""
-    from placement.models import EmailStatus, OutboxEmail, WorkItem
 
     return {
         "failed_jobs": WorkItem.objects.filter(failed_at__isnull=False).count(),
@@ -401,9 +418,6 @@ def failed_work_counts() -> dict[str, int]:
 def overdue_counts_by_supervisor():
     """(supervisor, number of overdue open placements in their programs) for each supervisor
     with at least one."""
-    from django.contrib.auth import get_user_model
-
-    from accounts.models import Membership
 
     overdue_by_program = dict(
         Placement.objects.filter(status__in=OPEN)
@@ -421,3 +435,19 @@ def overdue_counts_by_supervisor():
         totals[user_id] = totals.get(user_id, 0) + overdue_by_program[program_id]
     users = get_user_model().objects.filter(pk__in=totals, is_active=True)
     return [(u, totals[u.pk]) for u in users]
+
+
+def latest_profiles(*, all_programs: bool, program_ids: list[int], edition: str | None = None):
+    """The latest recommendation of every assessment in scope (of ``edition``, when given), as
+    (program id, ratings, flags) rows: what an impact preview replays (``rulesets.ports``)."""
+    qs = Recommendation.objects.all()
+    if not all_programs:
+        qs = qs.filter(assessment__patient__program_id__in=program_ids)
+    if edition is not None:
+        qs = qs.filter(rule_set__edition=edition)
+    latest = qs.values("assessment_id").annotate(last=Max("id")).values("last")
+    return (
+        Recommendation.objects.filter(pk__in=latest)
+        .order_by("pk")
+        .values_list("assessment__patient__program_id", "ratings", "flags")
+    )

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import decision, views
 
 app_name = "placement"
 
 urlpatterns = [
+    path("assessments/<int:pk>/recommendation/", decision.recommendation, name="recommendation"),
+    path("assessments/<int:pk>/handout/", decision.handout, name="handout"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/<int:pk>/", views.review_detail, name="review_detail"),
     path("review/<int:pk>/claim/", views.queue_claim, name="queue_claim"),

@@ -5,10 +5,12 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -16,7 +18,9 @@ from accounts.models import Program
 from accounts.reauth import ReauthLocked
 from accounts.roles import Role
 from accounts.selectors import user_has_role
-from intake import audit
+from audit import writer as audit
+from intake.consents import DisclosureForm, disclosure_record
+from intake.models import ConsentScope
 from placement.explain import level_choices
 from placement.forms import OverrideForm, ReturnForm, SignatureForm
 from placement.models import PlacementDocument, PlacementStatus
@@ -33,7 +37,7 @@ from placement.selectors import (
     review_queue_for_user,
     supervised_program_ids,
 )
-from placement.services.documents import placement_render_pdf
+from placement.services.documents import placement_render_pdf, render_html_pdf
 from placement.services.reviews import (
     ReviewError,
     review_approve,
@@ -120,7 +124,6 @@ def review_queue(request):
     if request.htmx and request.htmx.target == "queue-results":
         return render(request, "placement/_queue_results.html", context)
     program_ids = supervised_program_ids(request.user)
-    from django.contrib.auth import get_user_model
 
     context.update(
         {
@@ -296,11 +299,6 @@ def placement_pdf(request, pk):
 def placement_disclose(request, pk):
     """Disclose a signed placement's PDF to a recipient under a consent: the consent is chosen,
     the disclosure is recorded, and the PDF names the recipient and carries the Part 2 notice."""
-    from django.template.loader import render_to_string
-
-    from intake.consents import DisclosureForm, disclosure_record
-    from intake.models import ConsentScope
-    from placement.services.documents import render_html_pdf
 
     placement = placement_get_for_user(user=request.user, pk=pk)
     if placement.status != PlacementStatus.SIGNED:
@@ -314,7 +312,7 @@ def placement_disclose(request, pk):
                 user=request.user,
                 what=f"Level-of-care placement {placement.label} (PDF)",
                 method="PDF download",
-                placement=placement,
+                placement_id=placement.pk,
                 scope=ConsentScope.PLACEMENT,
             )
         except ValidationError as exc:

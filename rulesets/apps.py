@@ -7,3 +7,11 @@ class RulesetsConfig(AppConfig):
 
     name = "rulesets"
     verbose_name = "Rule sets"
+
+    def ready(self) -> None:
+        # Imported here because models load only once the app registry is ready.
+        from intake import ports
+
+        from .provider import RuleSets
+
+        ports.provide(rule_sets=RuleSets())

@@ -15,14 +15,13 @@ from collections import Counter
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
 from config.tasks import enqueue_on_commit
 from engine import InputError, RuleSetError, evaluate
-from placement.models import Recommendation
+from rulesets import ports
 from rulesets.loader import engine_rule_set
 from rulesets.models import ImpactJob, ImpactJobStatus, RuleSet, RuleSetStatus
 from rulesets.scope import programs_using_rule_set
@@ -49,18 +48,11 @@ def impact_scope(user, rule_set: RuleSet | None = None) -> tuple[bool, list[int]
 
 def impact_cases(*, all_programs: bool, program_ids: list[int], edition: str | None = None):
     """The latest recommendation of every assessment in scope (of ``edition``, when given:
-    another edition's ratings mean nothing to these rules): its confirmed ratings and flags
-    (read inside the job only; never stored in the result)."""
-    qs = Recommendation.objects.all()
-    if not all_programs:
-        qs = qs.filter(assessment__patient__program_id__in=program_ids)
-    if edition is not None:
-        qs = qs.filter(rule_set__edition=edition)
-    latest = qs.values("assessment_id").annotate(last=Max("id")).values("last")
-    return (
-        Recommendation.objects.filter(pk__in=latest)
-        .order_by("pk")
-        .values_list("assessment__patient__program_id", "ratings", "flags")
+    another edition's ratings mean nothing to these rules) as (program id, ratings, flags) rows,
+    read inside the job only and never stored in the result. Recommendations are the placement
+    app's: it supplies them through ``rulesets.ports``."""
+    return ports.stored_profiles(
+        all_programs=all_programs, program_ids=program_ids, edition=edition
     )
 
 

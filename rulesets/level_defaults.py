@@ -2,7 +2,7 @@
 review queue and for reviews that cross editions. Levels with the same care share a number
 (4 and 4 Psychiatric; 3.7, 3.7 COE and 3.7 BIO ...). Used to fill levels of rule-set files
 written before levels carried them; a rule set's own numbers always win. Our own reading of the
-level definitions (../shared/asam/README.md and fourth-edition.md), not ASAM's."""
+level definitions in the project's clinical reference for both editions, not ASAM's."""
 
 INTENSITY = {
     # 3rd edition, treatment

@@ -22,6 +22,8 @@ from django.utils import timezone
 from accounts.models import Program
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
+from intake.models import Assessment, AssessmentStatus
+from rulesets.models import RuleSet, RuleSetStatus
 
 PUBLISH_NETWORK_PERMISSION = "rulesets.publish_network_rules"
 
@@ -38,7 +40,6 @@ def editions_using(name: str) -> list[str]:
 def variant_names(*, program: Program) -> dict[str, str]:
     """Edition -> the name of the published variant the program is on, for each edition it
     has one for."""
-    from rulesets.models import RuleSet, RuleSetStatus
 
     rows = RuleSet.objects.filter(status=RuleSetStatus.PUBLISHED, programs=program)
     return {str(edition): name for name, edition in rows.values_list("name", "edition")}
@@ -55,7 +56,6 @@ def rule_set_name_for(*, program: Program | None, edition: str) -> str:
 
 def rule_set_for(*, program: Program | None, on=None):
     """The published rule set of the program's new assessments dated ``on`` (today)."""
-    from rulesets.models import RuleSet, RuleSetStatus
 
     on = on or timezone.localdate()
     edition = program.edition_on(on) if program is not None else None
@@ -72,8 +72,6 @@ def programs_using_rule_set(*, name: str) -> list[Program]:
     a variant, the programs it is for; for a network default, the programs that take it (now
     or after their scheduled switch) because they have no variant of that edition, and those
     whose unsubmitted drafts would move to it."""
-    from intake.models import Assessment, AssessmentStatus
-    from rulesets.models import RuleSet
 
     versions = RuleSet.objects.filter(name=name)
     latest = versions.order_by("-version").first()

@@ -1,5 +1,5 @@
 """Settings shared by every environment. Everything that differs between machines comes from
-environment variables (see README, "Configuration")."""
+environment variables (every one is listed in docs/configuration.md)."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "rulesets",
     "placement",
     "audit",
+    "demo",
+    "portal",
 ]
 
 MIDDLEWARE = [

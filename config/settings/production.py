@@ -1,6 +1,6 @@
 """Production: every secret and host comes from the environment; HTTPS everywhere.
 `python manage.py check --deploy --settings=config.settings.production` is clean given the
-variables listed in README "Configuration"."""
+variables listed in docs/configuration.md."""
 
 from .base import *  # noqa: F403
 from .base import PRIVATE_STORAGE, env

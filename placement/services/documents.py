@@ -12,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from placement.models import Placement, PlacementDocument
+from placement.selectors import placement_context
 
 STATIC_SCHEME = "stepwise-static:"
 
@@ -47,13 +48,13 @@ def StaticOnlyFetcher():
 
 
 def render_html_pdf(html: str) -> bytes:
+    # WeasyPrint is slow to import and only rendering a PDF needs it.
     from weasyprint import HTML
 
     return HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=StaticOnlyFetcher()).write_pdf()
 
 
 def render_placement_pdf(placement: Placement) -> bytes:
-    from placement.selectors import placement_context
 
     return render_html_pdf(render_to_string("pdf/placement.html", placement_context(placement)))
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from placement.models import EmailStatus, OutboxEmail, Placement
+from placement.selectors import overdue_counts_by_supervisor
 
 # A row still *sending* this long after it was claimed was interrupted mid-send.
 SENDING_STALE_S = 10 * 60
@@ -174,7 +175,7 @@ def notify_clinician_of_return(placement: Placement, work_item=None) -> None:
         template="emails/returned.txt",
         context={
             "placement": placement,
-            "url": reverse("intake:assessment_detail", args=[placement.assessment_id]),
+            "url": reverse("portal:assessment_detail", args=[placement.assessment_id]),
         },
         work_item=work_item,
     )
@@ -188,7 +189,7 @@ def notify_clinician_of_approval(placement: Placement, work_item=None) -> None:
         template="emails/approved.txt",
         context={
             "placement": placement,
-            "url": reverse("intake:assessment_detail", args=[placement.assessment_id]),
+            "url": reverse("portal:assessment_detail", args=[placement.assessment_id]),
         },
         work_item=work_item,
     )
@@ -197,7 +198,6 @@ def notify_clinician_of_approval(placement: Placement, work_item=None) -> None:
 def send_overdue_digest(*, on_date) -> int:
     """One email per supervisor with placements waiting longer than their program's review
     target. Keyed by date: running the digest twice a day sends it once."""
-    from placement.selectors import overdue_counts_by_supervisor
 
     sent = 0
     for user, count in overdue_counts_by_supervisor():

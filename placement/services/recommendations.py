@@ -28,6 +28,7 @@ from placement.models import (
     ReviewEvent,
     WorkKind,
 )
+from placement.services.work import work_add
 from rulesets.loader import engine_rule_set
 
 
@@ -120,7 +121,6 @@ def assessment_save_decision(*, assessment: Assessment, user, decision: dict) ->
 def placement_submit(*, assessment: Assessment, user, decision: dict) -> Placement:
     """Submit the clinician's decision on the current recommendation for supervisor review.
     The assessment becomes read-only to the clinician; supervisors are notified after commit."""
-    from placement.services.work import work_add
 
     assessment = (
         Assessment.objects.select_for_update().select_related("patient").get(pk=assessment.pk)
@@ -128,7 +128,7 @@ def placement_submit(*, assessment: Assessment, user, decision: dict) -> Placeme
     if not assessment.editable:
         raise IntakeError("This assessment was already submitted.")
     recommendation = assessment.recommendations.first()
-    if not recommendation_is_current(recommendation, assessment):
+    if recommendation is None or not recommendation_is_current(recommendation, assessment):
         raise IntakeError(
             "The assessment changed after the recommendation was computed. Review the "
             "summary and compute the recommendation again before submitting."

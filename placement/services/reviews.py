@@ -7,6 +7,7 @@ placements are immutable (the model refuses to save them)."""
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 
 from auditlog.models import LogEntry
@@ -168,7 +169,7 @@ def review_return(*, placement_id: int, user, comment: str) -> Placement:
     return placement
 
 
-def next_review_date(placement: Placement, on) -> object:
+def next_review_date(placement: Placement, on: datetime.date) -> datetime.date | None:
     """From the rule set's reassessment table: the shortest interval among the final treatment
     and withdrawal-management levels."""
     rs = engine_rule_set(placement.recommendation.rule_set)
@@ -209,7 +210,7 @@ def _sign(placement: Placement, user, *, meaning: str, action: str, comment: str
     assessment.save(update_fields=["status", "updated_at"])
     # The patient's continued-stay review is now this placement's.
     Patient.objects.filter(pk=assessment.patient_id).update(
-        review_due=placement.next_review_date, review_placement=placement
+        review_due=placement.next_review_date, review_placement_id=placement.pk
     )
     ReviewEvent.objects.create(placement=placement, action=action, actor=user, comment=comment)
     work_add(placement=placement, kind=WorkKind.NOTIFY_APPROVED)

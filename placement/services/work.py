@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from config.tasks import enqueue, enqueue_on_commit
 from placement.models import EmailStatus, OutboxEmail, Placement, WorkItem, WorkKind
+from placement.services.documents import placement_render_pdf
 
 from . import notifications
 
@@ -76,7 +77,6 @@ def _record_failure(item: WorkItem, exc: Exception) -> None:
 
 
 def _render_pdf(item: WorkItem) -> None:
-    from placement.services.documents import placement_render_pdf
 
     with transaction.atomic():
         locked = WorkItem.objects.select_for_update().get(pk=item.pk)
@@ -122,7 +122,7 @@ def work_run(*, item_id: int) -> bool:
             _render_pdf(item)
         else:
             with transaction.atomic():
-                NOTIFY[item.kind](item.placement, work_item=item)
+                NOTIFY[WorkKind(item.kind)](item.placement, work_item=item)
             pending = OutboxEmail.objects.filter(work_item=item, status=EmailStatus.PENDING)
             for email_id in pending.order_by("pk").values_list("pk", flat=True):
                 notifications.outbox_deliver(email_id=email_id)

@@ -5,6 +5,8 @@ comparison, and it is checked against the question's type and choices."""
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -16,7 +18,7 @@ from engine import (
     RuleSet,
     check_condition,
 )
-from intake.forms import TextField
+from intake.forms import TextField, question_field
 
 # The engine's words for each comparison, with a hint where the builder needs one.
 _OP_HINTS = {
@@ -377,7 +379,6 @@ class TestCaseForm(forms.Form):
     )
 
     def __init__(self, *args, catalogs: Catalogs, **kwargs):
-        from intake.forms import question_field
 
         super().__init__(*args, **kwargs)
         rs = catalogs.rs
@@ -427,7 +428,6 @@ class TestCaseForm(forms.Form):
         return cleaned
 
     def case_fields(self) -> dict:
-        import datetime
 
         d = self.cleaned_data
         rs = self.catalogs.rs

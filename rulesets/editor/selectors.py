@@ -8,10 +8,27 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.selectors import program_ids_for_user
-from engine import RuleSetDiff, diff_rule_sets
+from accounts.selectors import program_ids_for_user, programs_for_user
+from engine import (
+    DeterminationRule,
+    FlagRule,
+    ModifierRule,
+    NeedRule,
+    PlacementRule,
+    RatingRule,
+    RuleSetDiff,
+    RuleSetError,
+    Substitution,
+    diff_rule_sets,
+    rule_sentence,
+    serialize,
+)
+from rulesets.impact import impact_counts
 from rulesets.loader import engine_rule_set
-from rulesets.models import RuleSet
+from rulesets.models import RuleSet, RuleSetStatus
+from rulesets.rows import rule_set_to_data
+from rulesets.scope import programs_using_rule_set, rule_set_for
+from rulesets.services.workflow import variant_programs_allowed
 
 NOTICE_DAYS = 30
 
@@ -42,8 +59,6 @@ def new_rules_notices(*, user) -> list[RuleSet]:
     """The rule sets the user's programs use today that were published in the last 30 days
     in place of an earlier version (the home page then says so in one line each). A program
     on its own variant hears nothing of a new network default, and the other way round."""
-    from accounts.selectors import programs_for_user
-    from rulesets.scope import rule_set_for
 
     since = timezone.now() - datetime.timedelta(days=NOTICE_DAYS)
     found: dict[int, RuleSet] = {}
@@ -60,8 +75,6 @@ def new_rules_notices(*, user) -> list[RuleSet]:
 def impact_for_user(*, user, old: RuleSet, new: RuleSet) -> dict:
     """How the stored assessments of the user's programs that use the rule set would be placed
     under ``new`` versus ``old``: counts only (cached for ten minutes)."""
-    from rulesets.impact import impact_counts
-    from rulesets.scope import programs_using_rule_set
 
     using = {p.pk for p in programs_using_rule_set(name=new.name)}
     program_ids = [pk for pk in program_ids_for_user(user=user) if pk in using]
@@ -91,8 +104,6 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
     """The version's rules as decision tables (one per track, then the other kinds), each row
     a sentence, filtered by the dimension it reads, the level it asks for, or text. Also the
     engine object (None when the rows do not compile) and the problems."""
-    from engine import RuleSetError, rule_sentence, serialize
-    from rulesets.rows import rule_set_to_data
 
     data = rule_set_to_data(rule_set)
     try:
@@ -165,15 +176,6 @@ def version_tables(rule_set: RuleSet, *, dimension: str = "", level: str = "", t
 
 
 def _engine_rule(item: dict, when: tuple):
-    from engine import (
-        DeterminationRule,
-        FlagRule,
-        ModifierRule,
-        NeedRule,
-        PlacementRule,
-        RatingRule,
-        Substitution,
-    )
 
     common = {"id": item["id"], "when": when, "text": item.get("text", "")}
     kind = item["kind"]
@@ -200,7 +202,7 @@ def _engine_rule(item: dict, when: tuple):
 
 
 def _reads(item: dict) -> set[str]:
-    dims = {item.get("dimension")} if item.get("dimension") else set()
+    dims: set[str] = {str(item["dimension"])} if item.get("dimension") else set()
 
     def walk(cond):
         if "any_of" in cond:
@@ -238,9 +240,6 @@ def ownership(*, user, rule_set: RuleSet) -> dict:
     """What the version page says about whose rules these are: the programs using them, the
     programs a variant is for, the programs the user may make a variant for, and - for a
     variant - a newer version of the default it came from."""
-    from rulesets.models import RuleSetStatus
-    from rulesets.scope import programs_using_rule_set
-    from rulesets.services.workflow import variant_programs_allowed
 
     variant_programs = list(rule_set.programs.order_by("name"))
     is_default = rule_set.is_network_default

@@ -172,7 +172,7 @@ def test_case_add(*, rule_set: RuleSet, fields: dict) -> RuleTestCase:
     return RuleTestCase.objects.create(rule_set=rule_set, order=(top or 0) + 1, **fields)
 
 
-test_case_add.__test__ = False
+test_case_add.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 
 @transaction.atomic
@@ -181,7 +181,7 @@ def test_case_delete(*, rule_set: RuleSet, case: RuleTestCase) -> None:
     case.delete()
 
 
-test_case_delete.__test__ = False
+test_case_delete.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
 
 __all__ = [
     "RuleEditError",

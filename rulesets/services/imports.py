@@ -21,6 +21,7 @@ from django.utils import timezone
 from config.tasks import enqueue, enqueue_on_commit
 from engine import MAX_FILE_BYTES, RuleSetError, TextRefused, decode
 from rulesets.models import RuleSet, RuleSetImport, RuleSetImportStatus
+from rulesets.spreadsheet import check_archive, data_from_workbook
 
 from .workflow import rule_set_import
 
@@ -33,7 +34,6 @@ def _is_spreadsheet(file_name: str, raw: bytes) -> bool:
 
 
 def _read_spreadsheet(raw: bytes) -> dict:
-    from rulesets.spreadsheet import data_from_workbook
 
     return data_from_workbook(raw, time_limit_s=settings.STEPWISE_IMPORT_TIME_LIMIT_S)
 
@@ -42,7 +42,6 @@ def rule_set_import_file(*, user, file_name: str, raw: bytes) -> RuleSet | RuleS
     """An uploaded file as a new draft (returned), or - for a large spreadsheet - the
     background job that will read it (returned; follow it on its page). RuleSetError names
     every problem; nothing is written then."""
-    from rulesets.spreadsheet import check_archive
 
     if len(raw) > MAX_FILE_BYTES:
         raise RuleSetError([f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB."])

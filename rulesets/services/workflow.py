@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from accounts.models import Program
 from accounts.roles import Role
 from accounts.selectors import program_ids_for_user
 from engine import (
@@ -103,7 +104,6 @@ def rule_set_clone(*, rule_set: RuleSet, user, name: str | None = None) -> RuleS
 def variant_programs_allowed(*, user, edition: str):
     """The programs ``user`` may make a variant for: those they administer (every program for
     a network rule administrator) whose assessments use ``edition``, now or after a switch."""
-    from accounts.models import Program
 
     programs = Program.objects.order_by("name")
     if not is_network_rule_admin(user):

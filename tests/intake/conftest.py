@@ -20,7 +20,7 @@ def patient_b(program_b):
 def start(client, patient, kind="initial", date=None):
     date = date or datetime.date.today().isoformat()
     response = client.post(
-        reverse("intake:assessment_create", args=[patient.pk]),
+        reverse("portal:assessment_create", args=[patient.pk]),
         {"kind": kind, "assessment_date": date},
     )
     assert response.status_code == 302, response.content

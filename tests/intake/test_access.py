@@ -26,21 +26,21 @@ def test_other_programs_clinician_gets_404_everywhere(assessment, patient_a, cli
     other = Client()
     other.force_login(clinician_b)
     urls = [
-        reverse("intake:patient_detail", args=[patient_a.pk]),
-        reverse("intake:assessment_detail", args=[assessment.pk]),
+        reverse("portal:patient_detail", args=[patient_a.pk]),
+        reverse("portal:assessment_detail", args=[assessment.pk]),
         reverse("intake:assessment_step", args=[assessment.pk, "D1"]),
         reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
-        reverse("intake:recommendation", args=[assessment.pk]),
-        reverse("intake:handout", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
+        reverse("placement:handout", args=[assessment.pk]),
     ]
     for url in urls:
         assert other.get(url).status_code == 404, url
     posts = [
-        (reverse("intake:assessment_create", args=[patient_a.pk]),
+        (reverse("portal:assessment_create", args=[patient_a.pk]),
          {"kind": "initial", "assessment_date": datetime.date.today().isoformat()}),
         (reverse("intake:assessment_step", args=[assessment.pk, "D1"]), {"version": "1"}),
         (reverse("intake:step_suggest", args=[assessment.pk, "D1"]), {"version": "1"}),
-        (reverse("intake:recommendation", args=[assessment.pk]), {"provided_level": "1"}),
+        (reverse("placement:recommendation", args=[assessment.pk]), {"provided_level": "1"}),
     ]  # fmt: skip
     for url, data in posts:
         assert other.post(url, data).status_code == 404, url

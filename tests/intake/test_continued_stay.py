@@ -45,7 +45,9 @@ def test_summary_shows_change_per_dimension_and_a_step_down(clinician_client, pa
     )
     rec = review.recommendations.get()
     assert rec.level == "1"
-    page = clinician_client.get(reverse("intake:recommendation", args=[review.pk])).content.decode()
+    page = clinician_client.get(
+        reverse("placement:recommendation", args=[review.pk])
+    ).content.decode()
     assert "Step down" in page and "from 2.1 Intensive Outpatient" in page
 
 
@@ -59,7 +61,9 @@ def test_a_worse_picture_is_a_step_up(clinician_client, patient_a, signed):
     clinician_client.post(
         reverse("intake:assessment_step", args=[review.pk, "summary"]), {"confirm_ratings": "on"}
     )
-    page = clinician_client.get(reverse("intake:recommendation", args=[review.pk])).content.decode()
+    page = clinician_client.get(
+        reverse("placement:recommendation", args=[review.pk])
+    ).content.decode()
     assert "Step up" in page
 
 
@@ -72,5 +76,5 @@ def test_first_placement_is_an_entry_point(clinician_client, patient_a):
         reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
         {"confirm_ratings": "on"},
     )
-    page = clinician_client.get(reverse("intake:recommendation", args=[assessment.pk]))
+    page = clinician_client.get(reverse("placement:recommendation", args=[assessment.pk]))
     assert "Entry point" in page.content.decode()

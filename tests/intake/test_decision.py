@@ -21,7 +21,7 @@ def ready(clinician_client, patient_a):
 
 def decide(client, assessment, **data):
     return client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_withdrawal_level": "2-WM", "action": "submit", **data},
     )
 
@@ -72,7 +72,9 @@ def test_decision_can_be_saved_as_a_draft(clinician_client, ready):
     ready.refresh_from_db()
     assert ready.decision["discrepancy_reason"] == "transportation"
     assert ready.status == "draft" and not Placement.objects.exists()
-    page = clinician_client.get(reverse("intake:recommendation", args=[ready.pk])).content.decode()
+    page = clinician_client.get(
+        reverse("placement:recommendation", args=[ready.pk])
+    ).content.decode()
     assert 'value="transportation" selected' in page
 
 

@@ -20,7 +20,7 @@ def test_moderate_case_end_to_end(clinician_client, patient_a, supervisor_a):
         reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
         {"confirm_ratings": "on"},
     )
-    assert response["Location"] == reverse("intake:recommendation", args=[assessment.pk])
+    assert response["Location"] == reverse("placement:recommendation", args=[assessment.pk])
     page = clinician_client.get(response["Location"])
     assert page.status_code == 200
     rec = Recommendation.objects.get(assessment=assessment)
@@ -31,7 +31,7 @@ def test_moderate_case_end_to_end(clinician_client, patient_a, supervisor_a):
     assert "asam3-default@3" in text
     assert "At least 9 hours a week" in text
     response = clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "2.1", "provided_withdrawal_level": "2-WM", "action": "submit"},
     )
     assert response.status_code == 302

@@ -36,7 +36,7 @@ def fourth_program(program_a):
 
 def start(client, patient, kind="initial") -> Assessment:
     client.post(
-        reverse("intake:assessment_create", args=[patient.pk]),
+        reverse("portal:assessment_create", args=[patient.pk]),
         {"kind": kind, "assessment_date": datetime.date.today().isoformat()},
     )
     return Assessment.objects.filter(patient=patient).latest("id")
@@ -82,7 +82,7 @@ def submit_and_sign(client, assessment, supervisor) -> Placement:
     """Submit at the recommended level; the supervisor claims and signs."""
     rec = Recommendation.objects.get(assessment=assessment)
     client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": rec.level, "action": "submit"},
     )
     placement = Placement.objects.get(assessment=assessment)
@@ -112,7 +112,7 @@ def test_a_fourth_edition_assessment_end_to_end(
         reverse("intake:assessment_step", args=[assessment.pk, "summary"]),
         {"confirm_ratings": "on"},
     )
-    assert response["Location"] == reverse("intake:recommendation", args=[assessment.pk])
+    assert response["Location"] == reverse("placement:recommendation", args=[assessment.pk])
     page = clinician_client.get(response["Location"]).content.decode()
     rec = Recommendation.objects.get(assessment=assessment)
     assert (rec.level, rec.withdrawal_level, rec.modifiers) == ("2.7 COE", "", [])
@@ -123,13 +123,13 @@ def test_a_fourth_edition_assessment_end_to_end(
     assert "Wants to keep working days; prefers evening groups." in page  # Dimension 6
     # A selected level that differs needs its reason.
     bad = clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "2.5 COE", "action": "submit"},
     )
     assert not Placement.objects.filter(assessment=assessment).exists()
     assert "reason" in bad.content.decode().lower()
     clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "2.5 COE", "discrepancy_reason": "patient_preference",
          "action": "submit"},
     )  # fmt: skip
@@ -144,7 +144,7 @@ def test_a_fourth_edition_assessment_end_to_end(
     review = supervisor.get(reverse("placement:review_detail", args=[placement.pk])).content
     assert b"ASAM Criteria, 4th edition" in review
     # The handout, the signed placement's PDF and the audit log (and so its export) too.
-    handout = clinician_client.get(reverse("intake:handout", args=[assessment.pk])).content
+    handout = clinician_client.get(reverse("placement:handout", args=[assessment.pk])).content
     assert b"Placement guided by the ASAM Criteria, 4th edition." in handout
     from django.template.loader import render_to_string
 
@@ -182,7 +182,7 @@ def test_one_program_holds_both_editions_and_each_replays_exactly(
         "asam3-default",
         "asam4-default",
     ]
-    page = clinician_client.get(reverse("intake:patient_detail", args=[patient.pk])).content
+    page = clinician_client.get(reverse("portal:patient_detail", args=[patient.pk])).content
     text = page.decode()
     assert "3rd edition" in text and "4th edition" in text
     from rulesets.loader import engine_rule_set
@@ -214,7 +214,7 @@ def test_a_continued_service_review_says_which_drivers_changed(
     clinician_client.post(
         reverse("intake:assessment_step", args=[again.pk, "summary"]), {"confirm_ratings": "on"}
     )
-    page = clinician_client.get(reverse("intake:recommendation", args=[again.pk])).content
+    page = clinician_client.get(reverse("placement:recommendation", args=[again.pk])).content
     text = page.decode()
     assert "Drivers that changed since the previous assessment" in text
     assert "1B Withdrawal: 1 -&gt; 2" in text

@@ -28,7 +28,7 @@ def register(client, program, **changes):
 def test_clinician_registers_a_patient(clinician_client, program_a, clinician_a):
     response = register(clinician_client, program_a)
     patient = Patient.objects.get(mrn="A-77")
-    assert response["Location"] == reverse("intake:patient_detail", args=[patient.pk])
+    assert response["Location"] == reverse("portal:patient_detail", args=[patient.pk])
     assert (patient.program, patient.created_by, patient.preferred_language) == (
         program_a,
         clinician_a,
@@ -110,10 +110,10 @@ def test_patient_list_shows_only_the_users_programs(clinician_client, program_a,
 def test_supervisor_sees_patients_but_cannot_register_or_assess(client, supervisor_a, program_a):
     patient = PatientFactory(program=program_a)
     client.force_login(supervisor_a)
-    assert client.get(reverse("intake:patient_detail", args=[patient.pk])).status_code == 200
+    assert client.get(reverse("portal:patient_detail", args=[patient.pk])).status_code == 200
     assert client.get(reverse("intake:patient_create")).status_code == 403
     response = client.post(
-        reverse("intake:assessment_create", args=[patient.pk]),
+        reverse("portal:assessment_create", args=[patient.pk]),
         {"kind": "initial", "assessment_date": datetime.date.today().isoformat()},
     )
     assert response.status_code == 404

@@ -26,7 +26,7 @@ def visible_text(html: str) -> str:
 def test_the_recommendation_reads_without_rule_ids_until_asked(client, clinician_a, patient_a):
     assessment = make_assessment(clinician_a, patient_a)
     client.force_login(clinician_a)
-    html = client.get(reverse("intake:recommendation", args=[assessment.pk])).content.decode()
+    html = client.get(reverse("placement:recommendation", args=[assessment.pk])).content.decode()
     assert 'id="show-rule-ids"' in html and ">Show rule IDs</label>" in html
     rec = assessment.recommendations.first()
     rule_ids = {r["rule"] for r in rec.reasons} | {r["rule"] for r in rec.rating_reasons}
@@ -52,8 +52,8 @@ def test_placements_name_their_levels(client, clinician_a, patient_a):
     placement = make_submitted(clinician_a, patient_a)
     client.force_login(clinician_a)
     detail = client.get(
-        reverse("intake:assessment_detail", args=[placement.assessment_id])
+        reverse("portal:assessment_detail", args=[placement.assessment_id])
     ).content.decode()
     assert "Indicated 2.1 Intensive Outpatient, with withdrawal management 2-WM" in detail
-    patient = client.get(reverse("intake:patient_detail", args=[patient_a.pk])).content.decode()
+    patient = client.get(reverse("portal:patient_detail", args=[patient_a.pk])).content.decode()
     assert "2.1 Intensive Outpatient" in patient and "with withdrawal management 2-WM" in patient

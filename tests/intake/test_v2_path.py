@@ -84,7 +84,7 @@ def test_the_banner_link_saves_the_step_and_opens_the_recommendation(clinician_c
         {"suicide_risk": "intent_or_plan", "psychiatric_symptoms": "none"}, rating=4,
         action="emergency",
     )  # fmt: skip
-    assert response["Location"] == reverse("intake:recommendation", args=[assessment.pk])
+    assert response["Location"] == reverse("placement:recommendation", args=[assessment.pk])
     page = clinician_client.get(response["Location"]).content.decode()
     assert "Emergency: arrange an emergency evaluation now" in page
     assert "Intent or a plan to end their life." in page
@@ -102,7 +102,7 @@ def test_the_emergency_handout_puts_the_evaluation_first(clinician_a, program_a,
         clinician_a, PatientFactory(program=program_a), answers=answers, ratings={"D3": 4}
     )
     client.force_login(clinician_a)
-    page = client.get(reverse("intake:handout", args=[assessment.pk])).content.decode()
+    page = client.get(reverse("placement:handout", args=[assessment.pk])).content.decode()
     first = page.index("First: an emergency evaluation, today")
     assert first < page.index("Recommended for you")
 
@@ -191,11 +191,11 @@ def test_the_handout_describes_the_level_provided_and_says_why_it_differs(
     program.save()
     assessment = make_assessment(clinician_a, patient_a)
     clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "1", "provided_withdrawal_level": "2-WM",
          "discrepancy_reason": "service_not_available", "action": "save"},
     )  # fmt: skip
-    page = clinician_client.get(reverse("intake:handout", args=[assessment.pk])).content.decode()
+    page = clinician_client.get(reverse("placement:handout", args=[assessment.pk])).content.decode()
     assert "You will receive: Outpatient Services (level 1)" in page
     assert "The assessment recommended Intensive Outpatient (level 2.1)" in page
     assert "The reason: service not available" in page
@@ -221,7 +221,7 @@ def test_substances_show_their_labels_everywhere(
         reverse("intake:assessment_step", args=[assessment.pk, "summary"])
     ).content.decode()
     detail = clinician_client.get(
-        reverse("intake:assessment_detail", args=[assessment.pk])
+        reverse("portal:assessment_detail", args=[assessment.pk])
     ).content.decode()
     for html in (summary, detail):
         assert "Heroin or illicit fentanyl" in html and "snorted" in html
@@ -231,7 +231,7 @@ def test_substances_show_their_labels_everywhere(
         {"confirm_ratings": "on"},
     )
     clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "2.1", "provided_withdrawal_level": "2-WM", "action": "submit"},
     )
     placement = assessment.placements.get()
@@ -260,19 +260,19 @@ def test_after_a_validation_error_the_card_shows_the_suggestion_for_the_page(
 def test_continued_stay_is_the_default_after_a_signed_placement(
     clinician_client, clinician_a, supervisor_a, patient_a
 ):
-    page = clinician_client.get(reverse("intake:patient_detail", args=[patient_a.pk]))
+    page = clinician_client.get(reverse("portal:patient_detail", args=[patient_a.pk]))
     assert page.context["start_form"]["kind"].value() is None
     placement = make_submitted(clinician_a, patient_a)
     review_claim(placement_id=placement.pk, user=supervisor_a)
     review_approve(placement_id=placement.pk, user=supervisor_a)
-    page = clinician_client.get(reverse("intake:patient_detail", args=[patient_a.pk]))
+    page = clinician_client.get(reverse("portal:patient_detail", args=[patient_a.pk]))
     assert page.context["start_form"]["kind"].value() == "continued_stay"
 
 
 def test_a_second_open_assessment_of_the_same_kind_warns_and_links(clinician_client, patient_a):
     first = start(clinician_client, patient_a)
     response = clinician_client.post(
-        reverse("intake:assessment_create", args=[patient_a.pk]),
+        reverse("portal:assessment_create", args=[patient_a.pk]),
         {"kind": "initial", "assessment_date": datetime.date.today().isoformat()},
     )
     assert response.status_code == 400
@@ -281,7 +281,7 @@ def test_a_second_open_assessment_of_the_same_kind_warns_and_links(clinician_cli
     assert reverse("intake:assessment_step", args=[first.pk, first.current_step]) in html
     assert patient_a.assessments.count() == 1
     response = clinician_client.post(
-        reverse("intake:assessment_create", args=[patient_a.pk]),
+        reverse("portal:assessment_create", args=[patient_a.pk]),
         {"kind": "initial", "assessment_date": datetime.date.today().isoformat(),
          "start_another": "on"},
     )  # fmt: skip
@@ -290,7 +290,7 @@ def test_a_second_open_assessment_of_the_same_kind_warns_and_links(clinician_cli
 
 def test_the_flags_are_a_list(clinician_client, clinician_a, patient_a):
     assessment = make_assessment(clinician_a, patient_a)
-    page = clinician_client.get(reverse("intake:recommendation", args=[assessment.pk]))
+    page = clinician_client.get(reverse("placement:recommendation", args=[assessment.pk]))
     html = page.content.decode()
     assert "<li>Meets criteria for a substance use disorder" in html
     assert "flags:" not in html

@@ -133,7 +133,7 @@ def test_unscored_withdrawal_and_naloxone_read_as_sentences_on_the_recommendatio
     rec = unscored.recommendations.get()
     assert rec.withdrawal_level == "1-WM"
     assert {"SCORE-WM", "NALOXONE", "MOUD"} <= set(rec.modifiers)
-    page = clinician_client.get(reverse("intake:recommendation", args=[unscored.pk]))
+    page = clinician_client.get(reverse("placement:recommendation", args=[unscored.pk]))
     html = page.content.decode()
     withdrawal = html[html.index('id="track-withdrawal"') :]
     assert UNSCORED in withdrawal[: withdrawal.index("</section>")]  # with the withdrawal level
@@ -167,7 +167,9 @@ def test_the_sentences_are_on_the_review_page_the_pdf_and_the_handout(
         " ".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages).split()
     )
     assert UNSCORED in text and "Naloxone and overdose education" in text
-    handout = clinician_client.get(reverse("intake:handout", args=[unscored.pk])).content.decode()
+    handout = clinician_client.get(
+        reverse("placement:handout", args=[unscored.pk])
+    ).content.decode()
     assert "Your care team will check you for them" in handout  # the person's words
     assert "nasal spray that reverses an opioid overdose" in handout
     assert "CIWA-Ar" not in handout and "SCORE-WM" not in handout

@@ -60,7 +60,7 @@ def test_future_last_use_is_refused(clinician_client, patient_a):
 
 def test_future_assessment_date_is_refused(clinician_client, patient_a):
     response = clinician_client.post(
-        reverse("intake:assessment_create", args=[patient_a.pk]),
+        reverse("portal:assessment_create", args=[patient_a.pk]),
         {"kind": "initial", "assessment_date": TOMORROW},
     )
     assert response.status_code == 400
@@ -70,7 +70,7 @@ def test_future_assessment_date_is_refused(clinician_client, patient_a):
 
 def test_assessment_date_before_birth_is_refused(clinician_client, patient_a):
     response = clinician_client.post(
-        reverse("intake:assessment_create", args=[patient_a.pk]),
+        reverse("portal:assessment_create", args=[patient_a.pk]),
         {"kind": "initial", "assessment_date": "1980-01-01"},
     )
     assert response.status_code == 400

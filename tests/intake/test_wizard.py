@@ -96,7 +96,7 @@ def test_each_step_is_saved_and_the_draft_resumes_where_it_was(clinician_client,
     assessment.refresh_from_db()
     assert assessment.current_step == "D2"
     assert assessment.answers["ciwa_ar_score"] == 12
-    page = clinician_client.get(reverse("intake:patient_detail", args=[patient_a.pk]))
+    page = clinician_client.get(reverse("portal:patient_detail", args=[patient_a.pk]))
     resume = reverse("intake:assessment_step", args=[assessment.pk, "D2"])
     assert resume in page.content.decode()
     page = clinician_client.get(reverse("intake:assessment_step", args=[assessment.pk, "D1"]))
@@ -171,11 +171,11 @@ def test_submitted_assessment_is_read_only_to_the_clinician(clinician_client, pa
         {"confirm_ratings": "on"},
     )
     clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "2.1", "provided_withdrawal_level": "2-WM", "action": "submit"},
     )
     response = clinician_client.get(reverse("intake:assessment_step", args=[assessment.pk, "D1"]))
-    assert response["Location"] == reverse("intake:assessment_detail", args=[assessment.pk])
+    assert response["Location"] == reverse("portal:assessment_detail", args=[assessment.pk])
     response = save_step(clinician_client, assessment, "D1", {"ciwa_ar_score": 1}, rating=1)
     assert response.status_code == 302
     assessment.refresh_from_db()
@@ -196,10 +196,10 @@ def test_changing_an_answer_after_the_recommendation_blocks_submission(clinician
         {"housing": "unstable", "supportive_person": True},
         rating=2,
     )
-    page = clinician_client.get(reverse("intake:recommendation", args=[assessment.pk]))
+    page = clinician_client.get(reverse("placement:recommendation", args=[assessment.pk]))
     assert "changed after this recommendation" in page.content.decode()
     response = clinician_client.post(
-        reverse("intake:recommendation", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
         {"provided_level": "2.1", "provided_withdrawal_level": "3.2-WM", "action": "submit"},
     )
     assert response.status_code == 200
@@ -254,7 +254,7 @@ def test_adolescent_gets_adolescent_names_hours_and_no_adult_only_level(
     assert rec.flags["adolescent"] is True
     assert rec.level == "3.5"  # not 3.3: population-specific residential is adults only
     page = clinician_client.get(
-        reverse("intake:recommendation", args=[assessment.pk])
+        reverse("placement:recommendation", args=[assessment.pk])
     ).content.decode()
     assert "Clinically Managed Medium-Intensity Residential" in page
     assert 'value="3.3"' not in page  # not offered as a level to provide
@@ -277,6 +277,6 @@ def test_adolescent_iop_shows_six_hours(clinician_client, program_a):
         {"confirm_ratings": "on"},
     )
     page = clinician_client.get(
-        reverse("intake:recommendation", args=[assessment.pk])
+        reverse("placement:recommendation", args=[assessment.pk])
     ).content.decode()
     assert "At least 6 hours a week" in page

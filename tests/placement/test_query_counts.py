@@ -40,7 +40,7 @@ def test_patient_page_queries_do_not_grow_with_assessments(
     client, clinician_a, supervisor_a, patient_a
 ):
     client.force_login(clinician_a)
-    url = reverse("intake:patient_detail", args=[patient_a.pk])
+    url = reverse("portal:patient_detail", args=[patient_a.pk])
 
     def sign_one():
         p = make_submitted(clinician_a, patient_a, kind="continued_stay")

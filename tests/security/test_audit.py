@@ -48,9 +48,9 @@ def test_viewing_patient_assessment_and_pdf_is_logged_as_access(
     review_approve(placement_id=placement.pk, user=supervisor_a)
     client.force_login(clinician_a)
     before = entries(action=ACCESS).count()
-    client.get(reverse("intake:patient_detail", args=[patient.pk]))
-    client.get(reverse("intake:assessment_detail", args=[placement.assessment_id]))
-    client.get(reverse("intake:recommendation", args=[placement.assessment_id]))
+    client.get(reverse("portal:patient_detail", args=[patient.pk]))
+    client.get(reverse("portal:assessment_detail", args=[placement.assessment_id]))
+    client.get(reverse("placement:recommendation", args=[placement.assessment_id]))
     client.get(reverse("placement:placement_pdf", args=[placement.pk]))
     viewed = entries(action=ACCESS).order_by("id")[before:]
     assert [e.content_type.model for e in viewed] == [
@@ -76,8 +76,8 @@ def test_audit_page_is_for_superusers_and_filters(client, superuser, clinician_a
     two = PatientFactory(program=program_a)
     reader = Client()
     reader.force_login(clinician_a)
-    reader.get(reverse("intake:patient_detail", args=[one.pk]))
-    reader.get(reverse("intake:patient_detail", args=[two.pk]))
+    reader.get(reverse("portal:patient_detail", args=[one.pk]))
+    reader.get(reverse("portal:patient_detail", args=[two.pk]))
     assert reader.get(reverse("audit:log")).status_code == 403
     client.force_login(superuser)
     for who in ("Ona Quarry", "quarry", "Q-1"):  # by name or MRN, never an internal id
@@ -156,7 +156,7 @@ def test_export_is_a_job_whose_complete_file_is_downloaded_and_audited(
     patient = PatientFactory(program=program_a, given_name="Ida", family_name="Export")
     reader = Client()
     reader.force_login(clinician_a)
-    reader.get(reverse("intake:patient_detail", args=[patient.pk]))
+    reader.get(reverse("portal:patient_detail", args=[patient.pk]))
     client.force_login(superuser)
     assert client.get(reverse("audit:export")).status_code == 405  # a GET records nothing
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from audit.models import AuditExport
 from audit.selectors import AuditFilters
 from audit.services import audit_export_run, audit_export_start, audit_exports_sweep
-from intake.audit import record_access
+from audit.writer import record_access
 from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db

@@ -218,7 +218,7 @@ def test_every_page_type_in_the_table_exists(world):
 
 
 def test_a_search_is_recorded_without_its_term(client, clinician_a, program_a, caplog):
-    from intake.audit import search_digest
+    from audit.writer import search_digest
 
     PatientFactory(program=program_a, family_name="Zanzibarro")
     client.force_login(clinician_a)

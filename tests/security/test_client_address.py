@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def view_patient(client, patient, **headers):
-    client.get(reverse("intake:patient_detail", args=[patient.pk]), **headers)
+    client.get(reverse("portal:patient_detail", args=[patient.pk]), **headers)
     return LogEntry.objects.filter(action=LogEntry.Action.ACCESS).latest("id")
 
 

@@ -81,8 +81,8 @@ def test_disclosure_asks_for_a_consent_records_it_and_stamps_the_pdf(clinician, 
     assert "Disclosed to Dr. Primary Care, Eastside Clinic" in text
     assert "42 CFR part 2" in text
     disclosure = Disclosure.objects.get()
-    assert (disclosure.consent, disclosure.placement, disclosure.method) == (
-        consent, signed, "PDF download",
+    assert (disclosure.consent, disclosure.placement_id, disclosure.method) == (
+        consent, signed.pk, "PDF download",
     )  # fmt: skip
     accounting = clinician.get(reverse("intake:disclosures", args=[patient_a.pk]))
     assert "Coordination of care" in accounting.content.decode()

@@ -63,7 +63,7 @@ def test_submit_for_review_answers_and_saves_with_a_frozen_broker(
     def submit():
         with django_capture_on_commit_callbacks(execute=True):
             return clinician_client.post(
-                reverse("intake:recommendation", args=[a.pk]),
+                reverse("placement:recommendation", args=[a.pk]),
                 {"provided_level": "2.1", "provided_withdrawal_level": "2-WM", "action": "submit"},
             )
 

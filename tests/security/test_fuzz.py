@@ -95,7 +95,7 @@ def test_patient_form(clinician, program_a, data):
 @given(data=fuzzed(["kind", "assessment_date"]))
 def test_start_assessment_form(clinician, patient_a, data):
     before = Assessment.objects.count()
-    response = clinician.post(reverse("intake:assessment_create", args=[patient_a.pk]), data)
+    response = clinician.post(reverse("portal:assessment_create", args=[patient_a.pk]), data)
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         assert Assessment.objects.count() == before
@@ -142,7 +142,7 @@ def test_decision_form(clinician, clinician_a, patient_a, data):
         clinician_a, patient_a
     )
     before = Placement.objects.count()
-    response = clinician.post(reverse("intake:recommendation", args=[assessment.pk]), data)
+    response = clinician.post(reverse("placement:recommendation", args=[assessment.pk]), data)
     assert response.status_code in (200, 302)
     if response.status_code == 200:
         assert Placement.objects.count() == before

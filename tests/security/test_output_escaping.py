@@ -103,10 +103,10 @@ def active_content(text: str) -> list[str]:
 def pages_for(patient, assessment, placement):
     return [
         reverse("intake:patient_list") + f"?q=X{patient.family_name[1:]}",
-        reverse("intake:patient_detail", args=[patient.pk]),
-        reverse("intake:assessment_detail", args=[assessment.pk]),
-        reverse("intake:recommendation", args=[assessment.pk]),
-        reverse("intake:handout", args=[assessment.pk]),
+        reverse("portal:patient_detail", args=[patient.pk]),
+        reverse("portal:assessment_detail", args=[assessment.pk]),
+        reverse("placement:recommendation", args=[assessment.pk]),
+        reverse("placement:handout", args=[assessment.pk]),
         reverse("intake:consents", args=[patient.pk]),
         reverse("intake:disclosures", args=[patient.pk]),
         reverse("placement:review_detail", args=[placement.pk]),

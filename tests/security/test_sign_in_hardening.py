@@ -102,7 +102,7 @@ def test_step_autosave_before_sign_out_keeps_the_work(client, clinician_a, progr
     patient = PatientFactory(program=program_a, date_of_birth=datetime.date(1990, 1, 1))
     client.force_login(clinician_a)
     client.post(
-        reverse("intake:assessment_create", args=[patient.pk]),
+        reverse("portal:assessment_create", args=[patient.pk]),
         {"kind": "initial", "assessment_date": datetime.date.today().isoformat()},
     )
     assessment = patient.assessments.get()

@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.twofactor import verify_once
 from audit.selectors import AuditFilters
 from audit.services import audit_export_run, audit_export_start
-from intake.audit import record_access
+from audit.writer import record_access
 from intake.models import Patient
 from rulesets.models import Rule, RuleSet
 from tests.conftest import CSRFClient
@@ -156,7 +156,7 @@ def test_save_and_exit_with_no_rating_leaves_the_dimension_unrated(client, clini
     for step in ("D1", "D2", "D3", "summary"):
         page = client.get(reverse("intake:assessment_step", args=[assessment.pk, step]))
         assert page.status_code == 200, step
-    assert client.get(reverse("intake:recommendation", args=[assessment.pk])).status_code in (
+    assert client.get(reverse("placement:recommendation", args=[assessment.pk])).status_code in (
         200,
         302,
     )

@@ -8,7 +8,9 @@ import sys
 from django.core.management.base import BaseCommand
 
 from rulesets.models import RuleSet
+from rulesets.rows import rule_set_to_data
 from rulesets.services import rule_set_export, rule_set_resolve
+from rulesets.spreadsheet import workbook_bytes
 
 
 class Command(BaseCommand):
@@ -31,9 +33,6 @@ class Command(BaseCommand):
             self.fail(f"{options['rule_set']}: {exc or 'no such rule set'}")
         fmt = options["format"]
         if fmt == "xlsx":
-            from rulesets.rows import rule_set_to_data
-            from rulesets.spreadsheet import workbook_bytes
-
             body = workbook_bytes(rule_set_to_data(rule_set))
         else:
             body = rule_set_export(rule_set=rule_set, fmt=fmt).encode("utf-8")

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 
 from engine import MAX_FILE_BYTES, RuleSetError, TextRefused, decode
 from rulesets.services import rule_set_import
+from rulesets.spreadsheet import data_from_workbook
 
 
 class Command(BaseCommand):
@@ -45,8 +46,6 @@ class Command(BaseCommand):
                 self.fail([f"--user: no user named {options['user']}"])
         try:
             if path.lower().endswith(".xlsx") or raw[:2] == b"PK":
-                from rulesets.spreadsheet import data_from_workbook
-
                 draft = rule_set_import(data=data_from_workbook(raw), user=user)
             else:
                 fmt = "json" if path.lower().endswith(".json") else None

@@ -3,6 +3,7 @@
 Idempotent: running it again creates nothing new and changes nothing that exists."""
 
 import datetime
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,7 +15,12 @@ from accounts.groups import NETWORK_GROUP
 from accounts.models import Program
 from accounts.roles import Role
 from accounts.services import membership_grant
+from demo.network import build
+from engine import suggest_ratings
 from intake.models import Patient
+from intake.services import assessment_save_step, assessment_start
+from placement.services.recommendations import recommendation_compute
+from rulesets.loader import engine_rule_set
 
 DEMO_PASSWORD = "stepwise-demo-2026"  # noqa: S105 - printed for local demo use only
 
@@ -137,9 +143,6 @@ class Command(BaseCommand):
         )
 
     def seed_network(self, patients: int, audit_entries: int) -> None:
-        import time
-
-        from demo.network import build
 
         started = time.perf_counter()
 
@@ -227,10 +230,6 @@ class Command(BaseCommand):
     def seed_assessments(self, User) -> int:
         """One finished assessment (with its recommendation) for some demo patients, under the
         rules in force when the demo was seeded. Skipped for patients who already have one."""
-        from engine import suggest_ratings
-        from intake.services import assessment_save_step, assessment_start
-        from placement.services.recommendations import recommendation_compute
-        from rulesets.loader import engine_rule_set
 
         created = 0
         for mrn, steps in DEMO_ASSESSMENTS.items():

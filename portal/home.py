@@ -1,6 +1,20 @@
 """What each role's home page shows. Each section's data comes from the app that owns it."""
 
-from .selectors import programs_for_user, user_roles
+from django.utils import timezone
+
+from accounts.editions import edition_name
+from accounts.selectors import programs_for_user, user_roles
+from intake.selectors import drafts_for_clinician
+from placement.selectors import (
+    failed_work_counts,
+    queue_counts,
+    recently_signed_for_clinician,
+    returned_for_clinician,
+    review_queue_for_user,
+    reviews_due_for_clinician,
+)
+from rulesets.editor.selectors import new_rules_notices
+from rulesets.models import RuleSet
 
 
 def _patients_shown(sections) -> list[int]:
@@ -17,13 +31,6 @@ def home_sections(*, user) -> dict:
     roles = user_roles(user=user)
     sections = []
     if "clinician" in roles:
-        from intake.selectors import drafts_for_clinician
-        from placement.selectors import (
-            recently_signed_for_clinician,
-            returned_for_clinician,
-            reviews_due_for_clinician,
-        )
-
         sections.append(
             {
                 "template": "accounts/_home_clinician.html",
@@ -34,8 +41,6 @@ def home_sections(*, user) -> dict:
             }
         )
     if "supervisor" in roles:
-        from placement.selectors import queue_counts, review_queue_for_user
-
         sections.append(
             {
                 "template": "accounts/_home_supervisor.html",
@@ -46,8 +51,6 @@ def home_sections(*, user) -> dict:
             }
         )
     if "rule_admin" in roles or "admin" in roles:
-        from rulesets.models import RuleSet
-
         sections.append(
             {
                 "template": "accounts/_home_rule_admin.html",
@@ -57,18 +60,10 @@ def home_sections(*, user) -> dict:
             }
         )
     if "admin" in roles:
-        from placement.selectors import failed_work_counts
-
         sections.append({"template": "accounts/_home_admin.html", **failed_work_counts()})
-    from django.utils import timezone
-
     new_rules, switches = [], []
     if roles & {"clinician", "supervisor"}:
-        from rulesets.editor.selectors import new_rules_notices
-
         new_rules = new_rules_notices(user=user)
-        from .editions import edition_name
-
         today = timezone.localdate()
         switches = [
             {

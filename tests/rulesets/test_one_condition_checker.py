@@ -11,7 +11,7 @@ from rulesets.models import RuleSet
 from rulesets.rows import rule_set_to_data
 from rulesets.services import rule_set_clone
 from rulesets.spreadsheet import data_from_workbook, workbook_bytes
-from tests.placement.test_rule_editor import rule_post
+from tests.rulesets.test_rule_editor import rule_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_process_tasks")]
 

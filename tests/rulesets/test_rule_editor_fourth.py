@@ -8,7 +8,7 @@ from engine import evaluate
 from rulesets.loader import engine_rule_set
 from rulesets.models import Rule, RuleSet
 from rulesets.services import rule_set_clone
-from tests.placement.test_rule_editor import rule_post, url
+from tests.rulesets.test_rule_editor import rule_post, url
 
 pytestmark = pytest.mark.django_db
 BASE = {"1A": "0", "1B": "0", "1C": "ANY", "2A": "0", "2B": "0", "3A": "2A", "3B": "0",
