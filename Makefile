@@ -34,6 +34,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(PY) scripts/check_local_imports.py
+	$(VENV)/bin/mypy
 
 format: install
 	$(VENV)/bin/ruff format .

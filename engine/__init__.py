@@ -63,6 +63,7 @@ from .model import (
     base_of,
     variant_of,
 )
+from .report import Report
 from .serialize import (
     FORMAT,
     LEVEL_FIELDS,
@@ -79,7 +80,7 @@ from .serialize import (
 from .serialize import from_data as load
 from .textload import TextRefused, decode, load_json, load_yaml
 from .validate import problems
-from .verify import ENUMERATION_LIMIT, Report, verify
+from .verify import ENUMERATION_LIMIT, verify
 
 diff = diff_rule_sets
 describe = rule_sentence

@@ -17,7 +17,7 @@ MAX_LEVEL = 20  # the longest level code a test case may expect (the stored colu
 MAX_VALUE_TEXT = 2_000
 
 
-def _plain_problem(value, depth: int = 0) -> str:
+def _plain_problem(value: Any, depth: int = 0) -> str:
     """Why ``value`` is not a plain answer, rating or flag value ("" when it is): text,
     whole numbers, decimals, yes/no, empty, or a short flat list of those - never a date, binary
     data or a nested structure (they cannot be stored or compared)."""
@@ -119,7 +119,11 @@ def cases_from_data(items: Any) -> list[TestCase]:
                     bad = True
         expect = item.get("expect")
         level = expect.get("level") if isinstance(expect, dict) else None
-        if isinstance(level, bool) or not isinstance(level, str | int | float):
+        if (
+            not isinstance(expect, dict)
+            or isinstance(level, bool)
+            or not isinstance(level, str | int | float)
+        ):
             problems.append(f"{where}: 'expect' must give at least a 'level'.")
             continue
         withdrawal = expect.get("withdrawal_level")
@@ -149,7 +153,7 @@ def cases_from_data(items: Any) -> list[TestCase]:
                 name=name.strip(),
                 ratings=ratings if isinstance(ratings, dict) else None,
                 answers=answers if isinstance(answers, dict) else None,
-                flags=item.get("flags") if isinstance(item.get("flags"), dict) else {},
+                flags=dict(item["flags"]) if isinstance(item.get("flags"), dict) else {},
                 expect_level=str(expect["level"]),
                 expect_withdrawal_level=str(expect.get("withdrawal_level") or ""),
                 expect_modifiers=tuple(modifiers) if modifiers is not None else None,
@@ -170,7 +174,7 @@ def run_case(rs: RuleSet, case: TestCase) -> CaseResult:
                 ratings = suggested
         flags = {**flags, **case.flags}
         validate_input(rs, ratings, flags)
-        decision = evaluate(rs, ratings, flags)
+        decision = evaluate(rs, ratings or {}, flags)
     except InputError as exc:
         return CaseResult(case, False, problems=(f"The input cannot be used: {exc}",))
     problems = []
@@ -196,5 +200,5 @@ def run_case(rs: RuleSet, case: TestCase) -> CaseResult:
     )
 
 
-def run_cases(rs: RuleSet, cases) -> list[CaseResult]:
+def run_cases(rs: RuleSet, cases: Any) -> list[CaseResult]:
     return [run_case(rs, c) for c in cases]

@@ -25,11 +25,12 @@ integers: about 3 MB for the 3rd-edition default version 2.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import reduce
 from math import prod
 from operator import getitem
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import InputError, RuleSetError
 from .model import (
@@ -64,6 +65,9 @@ class _CountAtom:
 
 
 class CompiledRuleSet:
+    # Set by tabulate(): the tabulated evaluator, also bound as the instance's ``evaluate``.
+    _evaluate_tabulated: Callable[[Any, Any], Decision]
+
     def __init__(self, rs: RuleSet):
         found = problems(rs)
         if found:
@@ -105,10 +109,10 @@ class CompiledRuleSet:
         self.rule_need = tuple(
             tuple(self._atom_bits_true(c) for c in conds) for conds in self.rule_complex
         )
-        self._parts_by_fired: dict[tuple[Any, ...], tuple] = {}
+        self._parts_by_fired: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._level_order: dict[str, tuple[Any, ...]] = {}
         self._decisions: dict[int, Decision] = {}
-        self._track_parts: dict[str, dict[str, Any]] = {track: {} for track in self.tracks}
+        self._track_parts: dict[str, dict[int, Any]] = {track: {} for track in self.tracks}
         self._modifier_parts: dict[int, tuple[Any, ...]] = {}
         self._flag_parts: dict[tuple[Any, ...], tuple[int, int]] = {}
         # Set by tabulate(): per-dimension packed contributions, per-group part tables, the
@@ -130,7 +134,7 @@ class CompiledRuleSet:
         self.rule_complex: list[
             tuple[Any, ...]
         ] = []  # complex (cross-dimension) conditions per rule
-        per_dim_fail: list[dict[int, set[Any]]] = []  # rule -> dim -> failing scale positions
+        per_dim_fail: list[dict[str, set[Any]]] = []  # rule -> dim -> failing scale positions
         per_rule_flags: list[tuple[FlagIs, ...]] = []
         for rule in self.rules:
             dim_fail: dict[str, set[Any]] = {}
@@ -162,7 +166,7 @@ class CompiledRuleSet:
         self.dim_atoms: dict[RatingIn, int] = {}
         self.flag_atoms: dict[FlagIs, int] = {}
 
-        def register(cond) -> None:
+        def register(cond: Any) -> None:
             nonlocal bit
             if isinstance(cond, AnyOf):
                 for sub in cond.conditions:
@@ -197,7 +201,7 @@ class CompiledRuleSet:
         # counter of every rule whose condition on this dimension the rating fails, a unit in
         # every "at least" counter the rating reaches, and the bit of every single-dimension
         # alternative it satisfies.
-        tables: list[dict[str, Any]] = [{} for _ in self.dim_codes]
+        tables: list[dict[Any, int]] = [{} for _ in self.dim_codes]
         for t_index, code in enumerate(self.dim_codes):
             d = self.dims[code]
             for pos, rating in enumerate(d.scale):
@@ -208,9 +212,9 @@ class CompiledRuleSet:
                 for atom, spec in self.count_atoms.items():
                     if code in atom.dimensions and pos >= d.position(atom.minimum):
                         value += 1 << spec.offset
-                for atom, atom_bit in self.dim_atoms.items():
-                    if atom.dimension == code:
-                        lo, hi = d.position(atom.low), d.position(atom.high)
+                for rating_in, atom_bit in self.dim_atoms.items():
+                    if rating_in.dimension == code:
+                        lo, hi = d.position(rating_in.low), d.position(rating_in.high)
                         if lo <= pos <= hi:
                             value += atom_bit
                 tables[t_index][rating] = value
@@ -235,7 +239,7 @@ class CompiledRuleSet:
                 part += atom_bit
         return part
 
-    def _flag_entry(self, flags, values: tuple[Any, ...]) -> tuple[int, int]:
+    def _flag_entry(self, flags: Any, values: tuple[Any, ...]) -> tuple[int, int]:
         """(flag part plus the bias, number of flags given) for new flag values, checked."""
         for code in flags:
             if code not in self.flag_codes:
@@ -318,11 +322,12 @@ class CompiledRuleSet:
         self._group_flags = tuple((p[1], p[6]) for p in plans)
         self.parts_per_group = tuple(parts_per_group)
         self.tabulated = True
-        # The hot path, bound once: no extra call per decision.
-        self.evaluate = self._tabulated_evaluator()
+        # The hot path, bound once on the instance: no extra call per decision.
+        self._evaluate_tabulated = self._tabulated_evaluator()
+        self.__dict__["evaluate"] = self._evaluate_tabulated
         return True
 
-    def _group_part(self, name: str, sub: int):
+    def _group_part(self, name: str, sub: int) -> Any:
         if name:
             return self._track_part(name, sub)
         part = self._modifier_parts.get(sub)
@@ -331,7 +336,7 @@ class CompiledRuleSet:
             self._modifier_parts[sub] = part
         return part
 
-    def _packed_flag_entry(self, flags, values: tuple[Any, ...]) -> tuple[int, int]:
+    def _packed_flag_entry(self, flags: Any, values: tuple[Any, ...]) -> tuple[int, int]:
         self._flag_entry(flags, values)  # validates, raising InputError for bad flags
         packed = 0
         given = {code: v is True for code, v in zip(self.flag_codes, values, strict=True)}
@@ -341,7 +346,7 @@ class CompiledRuleSet:
         self._packed_flags[values] = entry
         return entry
 
-    def _tabulated_evaluator(self):
+    def _tabulated_evaluator(self) -> Any:
         """The evaluate function over the tables, with everything it reads bound as locals
         (this is the hot path; attribute lookups would cost a third of it)."""
         packed, codes, n_dims, flag_codes = (
@@ -357,7 +362,7 @@ class CompiledRuleSet:
         new, setter = object.__new__, object.__setattr__
         mask, bits = _GROUP_MASK, _GROUP_BITS
 
-        def ratings_total(ratings) -> int:
+        def ratings_total(ratings: Any) -> int:
             try:
                 if len(ratings) != n_dims:
                     raise KeyError
@@ -370,7 +375,7 @@ class CompiledRuleSet:
             c0, c1, c2, c3, c4, c5 = codes
             t0, t1, t2 = tables
 
-            def evaluate(ratings, flags) -> Decision:
+            def evaluate6(ratings: Any, flags: Any) -> Decision:
                 try:
                     if len(ratings) != 6:
                         raise KeyError
@@ -393,9 +398,9 @@ class CompiledRuleSet:
                 )
                 return d
 
-            return evaluate
+            return evaluate6
 
-        def evaluate(ratings, flags) -> Decision:
+        def evaluate(ratings: Any, flags: Any) -> Decision:
             total = ratings_total(ratings)
             values = tuple(map(flags.get, flag_codes))
             entry = packed_flags.get(values)
@@ -414,7 +419,7 @@ class CompiledRuleSet:
 
     # -- evaluation --------------------------------------------------------------------------
 
-    def key(self, ratings, flags) -> int:
+    def key(self, ratings: Any, flags: Any) -> int:
         """The fired-rule key of one input. Raises InputError for bad input."""
         try:
             if len(ratings) != self.n_dims:
@@ -428,7 +433,7 @@ class CompiledRuleSet:
             entry = self._flag_entry(flags, values)
         return (total + entry[0]) & self.mask
 
-    def evaluate(self, ratings, flags) -> Decision:
+    def evaluate(self, ratings: Any, flags: Any) -> Decision:
         if self.tabulated:
             return self._evaluate_tabulated(ratings, flags)
         # The body of key() is repeated here: this is the hot path, and a call costs 10%.
@@ -451,7 +456,7 @@ class CompiledRuleSet:
             self._decisions[key] = decision
         return decision
 
-    def _atom_bits_true(self, cond) -> int:
+    def _atom_bits_true(self, cond: Any) -> int:
         """The key bits any one of which makes ``cond`` true."""
         if isinstance(cond, AnyOf):
             return reduce(int.__or__, (self._atom_bits_true(c) for c in cond.conditions), 0)
@@ -492,9 +497,9 @@ class CompiledRuleSet:
             withdrawal_track=self.rs.withdrawal_track,
         )
 
-    def _fired_indexes(self, key: int, indexes) -> tuple[int, ...]:
+    def _fired_indexes(self, key: int, indexes: Any) -> tuple[int, ...]:
         fields, need = self.rule_field, self.rule_need
-        out = []
+        out: list[Any] = []
         for i in indexes:
             if key & fields[i][0]:
                 continue
@@ -523,7 +528,7 @@ class CompiledRuleSet:
         if order is None:
             order = self._level_order_of(track)
         fields, need = self.rule_field, self.rule_need
-        level = None
+        level: str | None = None
         for i, code in order[0]:
             if key & fields[i][0]:
                 continue
@@ -546,7 +551,8 @@ class CompiledRuleSet:
         return level
 
     def _level_order_of(self, track: str) -> tuple[Any, ...]:
-        rules, rank = self.rules, self.rank
+        rules: tuple[Any, ...] = self.rules
+        rank = self.rank
         placements = sorted(
             (i for i in self.track_rules[track] if isinstance(rules[i], PlacementRule)),
             key=lambda i: -rank[rules[i].level],
@@ -562,7 +568,7 @@ class CompiledRuleSet:
         self._level_order[track] = order
         return order
 
-    def _track_part_of(self, track: str, fired_ids) -> tuple[str | None, tuple[Reason, ...]]:
+    def _track_part_of(self, track: str, fired_ids: Any) -> tuple[str | None, tuple[Reason, ...]]:
         fired = [self.rules[i] for i in fired_ids]
         asked = [r for r in fired if isinstance(r, PlacementRule)]
         if not asked:
@@ -584,14 +590,14 @@ class CompiledRuleSet:
         return level, tuple(reasons)
 
     def _modifier_part(self, key: int) -> tuple[tuple[str, ...], tuple[Reason, ...]]:
-        fired = [self.rules[i] for i in self._fired_indexes(key, self.modifier_rules)]
+        fired: list[Any] = [self.rules[i] for i in self._fired_indexes(key, self.modifier_rules)]
         reasons = tuple(Reason(r.id, "modifier", "", r.modifier, True, r.text) for r in fired)
         on = {r.modifier for r in fired}
         return tuple(m.code for m in self.rs.modifiers if m.code in on), reasons
 
     # -- errors ------------------------------------------------------------------------------
 
-    def _raise_rating_error(self, ratings) -> None:
+    def _raise_rating_error(self, ratings: Any) -> NoReturn:
         if not hasattr(ratings, "keys"):
             raise InputError("ratings", "must be an object mapping dimension codes to ratings")
         for code in ratings:
@@ -617,7 +623,7 @@ class CompiledRuleSet:
             groups.setdefault(table[rating] & relevant_mask, []).append(rating)
         return list(groups.values())
 
-    def field_mask(self, rule_indexes) -> int:
+    def field_mask(self, rule_indexes: Any) -> int:
         """Every key bit (counter fields and atoms) the given rules depend on."""
         mask = 0
         for i in rule_indexes:
@@ -627,7 +633,7 @@ class CompiledRuleSet:
                 mask |= self._atom_bits(cond)
         return mask
 
-    def _atom_bits(self, cond) -> int:
+    def _atom_bits(self, cond: Any) -> int:
         if isinstance(cond, AnyOf):
             return reduce(int.__or__, (self._atom_bits(c) for c in cond.conditions), 0)
         if isinstance(cond, AtLeast):
@@ -639,13 +645,13 @@ class CompiledRuleSet:
             return self.flag_atoms[cond]
         return 0
 
-    def reduced(self, indexes, flags) -> tuple[Any, ...]:
+    def reduced(self, indexes: Any, flags: Any) -> tuple[Any, ...]:
         """The rules ``indexes`` with ``flags`` (code -> bool) put in: a rule whose flag
         condition fails is gone (None); flags inside "any of" groups either satisfy the group
         or drop out of it. What remains are conditions on the ratings only, so two flag
         combinations with the same result decide every rating profile alike."""
 
-        def simplify(cond):
+        def simplify(cond: Any) -> Any:
             if isinstance(cond, FlagIs):
                 return bool(flags.get(cond.flag, False)) == cond.value
             if isinstance(cond, AnyOf):
@@ -659,7 +665,7 @@ class CompiledRuleSet:
                 return tuple(rest) if rest else False
             return cond
 
-        out = []
+        out: list[Any] = []
         for i in indexes:
             if any(bool(flags.get(f.flag, False)) != f.value for f in self.per_rule_flags[i]):
                 out.append(None)
@@ -668,10 +674,10 @@ class CompiledRuleSet:
             out.append(None if False in parts else tuple(p for p in parts if p is not True))
         return tuple(out)
 
-    def flags_used(self, rule_indexes) -> list[str]:
+    def flags_used(self, rule_indexes: Any) -> list[str]:
         used: dict[str, None] = {}
 
-        def walk(cond):
+        def walk(cond: Any) -> None:
             if isinstance(cond, AnyOf):
                 for c in cond.conditions:
                     walk(c)
@@ -686,7 +692,7 @@ class CompiledRuleSet:
 
 def compiled(rs: RuleSet) -> CompiledRuleSet:
     """The compiled form of ``rs``, built once per RuleSet object."""
-    c = rs._compiled
+    c: CompiledRuleSet | None = rs._compiled
     if c is None:
         c = CompiledRuleSet(rs)
         object.__setattr__(rs, "_compiled", c)

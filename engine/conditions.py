@@ -99,13 +99,14 @@ class _Bad(Exception):
         self.name, self.message = name, message
 
 
-def _shown(text, size: int = 40) -> str:
-    text = str(text)
+def _shown(value: Any, size: int = 40) -> str:
+    text = str(value)
     return text if len(text) <= size else text[:size] + "..."
 
 
-def _code(text: str, scale) -> object | None:
+def _code(text: str, scale: Any) -> object | None:
     """The scale's own code written as ``text`` (2 or "2A"), or None."""
+    code: object
     for code in scale:
         if str(code) == str(text).strip():
             return code
@@ -126,18 +127,18 @@ def _whole(name: str, text: str) -> int:
     return int(text.split(".")[0])
 
 
-def _items(value) -> list[str]:
+def _items(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v).strip() for v in value if str(v).strip()]
     return [x.strip() for x in str(value or "").split(",") if x.strip()]
 
 
-def parse_value(question: Question, op: str, text: str):
+def parse_value(question: Question, op: str, text: str) -> Any:
     """The value an answer is compared with, from what was typed (``_Bad`` on "value")."""
     choices = dict(question.choices)
     by_label = {label.lower(): value for value, label in question.choices}
 
-    def one(item: str):
+    def one(item: str) -> Any:
         item = item.strip()
         if question.type == "int" or op in SIZE_OPS:
             number = _whole("value", item)
@@ -245,7 +246,7 @@ def _answer(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
     return out
 
 
-def _needs(kind: str):
+def _needs(kind: str) -> Any:
     def build(f: Mapping[str, Any], c: ConditionCatalog) -> dict[str, Any]:
         names = ("levels", "bases", "variants") if kind == "need" else ("levels", "bases")
         spec = {name: _items(f.get(name)) for name in names}
@@ -268,7 +269,7 @@ _BUILDERS = {
 
 
 def check_condition(
-    fields: Mapping[str, Any], catalog: ConditionCatalog, *, kinds=tuple(_BUILDERS)
+    fields: Mapping[str, Any], catalog: ConditionCatalog, *, kinds: Any = tuple(_BUILDERS)
 ) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """A condition from what a person wrote: ``(condition as data, {})``, or ``(None,
     {field: what is wrong})``. ``kinds``: the kinds allowed here (rating and flag rules test

@@ -6,6 +6,8 @@ release notes. With the rule set at hand, questions and answers read as their la
 
 from __future__ import annotations
 
+from typing import Any
+
 from .conditions import ANSWER_OP_LABELS
 from .model import (
     ANY_LEVEL,
@@ -30,7 +32,7 @@ from .model import (
 _OPS = ANSWER_OP_LABELS
 
 
-def _value(v) -> str:
+def _value(v: Any) -> str:
     if isinstance(v, list | tuple):
         return ", ".join(map(str, v))
     return str(v)
@@ -66,7 +68,7 @@ def _answer(cond: AnswerIs, rs: RuleSet | None) -> str:
         except KeyError:
             pass
 
-    def show(v):
+    def show(v: Any) -> str:
         if isinstance(v, list | tuple):
             return ", ".join(str(choices.get(x, x)) for x in v)
         return str(choices.get(v, v))
@@ -115,13 +117,13 @@ def describe_condition(cond: Condition, rs: RuleSet | None = None) -> str:
     return "?"
 
 
-def describe_when(when, rs: RuleSet | None = None) -> str:
+def describe_when(when: Any, rs: RuleSet | None = None) -> str:
     if not when:
         return "always"
     return " and ".join(describe_condition(c, rs) for c in when)
 
 
-def rule_outcome(rule, rs: RuleSet | None = None) -> str:
+def rule_outcome(rule: Any, rs: RuleSet | None = None) -> str:
     """What a rule does, in words: "treatment at least 3.5", "adds COE"..."""
     if isinstance(rule, PlacementRule):
         return f"{rule.track} at least {rule.level}"
@@ -144,7 +146,7 @@ def rule_outcome(rule, rs: RuleSet | None = None) -> str:
     return "?"
 
 
-def rule_sentence(rule, rs: RuleSet | None = None) -> str:
+def rule_sentence(rule: Any, rs: RuleSet | None = None) -> str:
     """The rule as one sentence, without its id: "When D5 is 3 or more and D6 is 3 or more:
     treatment at least 3.5"."""
     when = describe_when(rule.when, rs)

@@ -37,7 +37,7 @@ from .model import (
 )
 
 
-def check_input(rs: RuleSet, ratings, flags) -> None:
+def check_input(rs: RuleSet, ratings: Any, flags: Any) -> None:
     """Every rated (sub)dimension present with a code on its scale, no unknown code, flags
     known and true or false. Raises InputError naming the field."""
     if not isinstance(ratings, Mapping):
@@ -65,7 +65,7 @@ def check_input(rs: RuleSet, ratings, flags) -> None:
             raise InputError(f"flags.{code}", f"{value!r} is not true or false")
 
 
-def _rating_holds(rs: RuleSet, cond, ratings, flags) -> bool:
+def _rating_holds(rs: RuleSet, cond: Any, ratings: Any, flags: Any) -> bool:
     if isinstance(cond, AnyOf):
         return any(_rating_holds(rs, c, ratings, flags) for c in cond.conditions)
     if isinstance(cond, RatingIn):
@@ -91,7 +91,7 @@ def need_matches(cond: NeedIs, level: str) -> bool:
     )
 
 
-def _holds(cond, needs: tuple[str, ...], result: str | None) -> bool:
+def _holds(cond: Any, needs: tuple[str, ...], result: str | None) -> bool:
     if isinstance(cond, AnyOf):
         return any(_holds(c, needs, result) for c in cond.conditions)
     if isinstance(cond, NeedIs):
@@ -101,17 +101,17 @@ def _holds(cond, needs: tuple[str, ...], result: str | None) -> bool:
     return False
 
 
-def _need_conditions(cond) -> list[NeedIs]:
+def _need_conditions(cond: Any) -> list[NeedIs]:
     if isinstance(cond, AnyOf):
         return [n for c in cond.conditions for n in _need_conditions(c)]
     return [cond] if isinstance(cond, NeedIs) else []
 
 
-def fired_needs(rs: RuleSet, ratings, flags) -> list[NeedRule]:
+def fired_needs(rs: RuleSet, ratings: Any, flags: Any) -> list[NeedRule]:
     return [r for r in rs.need_rules if all(_rating_holds(rs, c, ratings, flags) for c in r.when)]
 
 
-def level_from_needs(rs: RuleSet, needs: tuple[str, ...]):
+def level_from_needs(rs: RuleSet, needs: tuple[str, ...]) -> Any:
     """(level, the deciding determination rule, the substitutions that fired) for a set of
     needs on the primary track."""
     level, deciding = None, None
@@ -130,7 +130,9 @@ def level_from_needs(rs: RuleSet, needs: tuple[str, ...]):
     return level, deciding, overlays
 
 
-def modifiers_from(rs: RuleSet, needs, level, ratings, flags, need_modifiers) -> tuple[Any, ...]:
+def modifiers_from(
+    rs: RuleSet, needs: Any, level: Any, ratings: Any, flags: Any, need_modifiers: Any
+) -> tuple[Any, ...]:
     fired = [
         r
         for r in rs.modifier_rules
@@ -145,13 +147,15 @@ def modifiers_from(rs: RuleSet, needs, level, ratings, flags, need_modifiers) ->
     return tuple(m.code for m in rs.modifiers if m.code in on), fired
 
 
-def _is_need_based(cond) -> bool:
+def _is_need_based(cond: Any) -> bool:
     if isinstance(cond, AnyOf):
         return all(_is_need_based(c) for c in cond.conditions)
     return isinstance(cond, NeedIs | ResultIs)
 
 
-def determine(rs: RuleSet, ratings: Mapping[str, Any], flags: Mapping | None = None) -> Decision:
+def determine(
+    rs: RuleSet, ratings: Mapping[str, Any], flags: Mapping[str, Any] | None = None
+) -> Decision:
     flags = flags or {}
     check_input(rs, ratings, flags)
     track = rs.primary_track

@@ -64,15 +64,15 @@ class RuleSetDiff:
         return out
 
 
-def _rules(rs: RuleSet) -> dict[str, tuple[str, object]]:
-    out = {}
+def _rules(rs: RuleSet) -> dict[str, tuple[str, Any]]:
+    out: dict[str, tuple[str, Any]] = {}
     for kind, attr in KINDS.items():
         for r in getattr(rs, attr):
             out[r.id] = (kind, r)
     return out
 
 
-def _track(rule) -> str:
+def _track(rule: Any) -> str:
     return getattr(rule, "track", "") or getattr(rule, "dimension", "")
 
 
@@ -108,7 +108,7 @@ def diff_rule_sets(old: RuleSet, new: RuleSet) -> RuleSetDiff:
 def _catalog_changes(old: RuleSet, new: RuleSet) -> list[str]:
     lines: list[str] = []
 
-    def compare(what: str, a: dict[str, Any], b: dict) -> None:
+    def compare(what: str, a: dict[str, Any], b: dict[str, Any]) -> None:
         for code in b:
             if code not in a:
                 lines.append(f"{what} {code} added.")
@@ -117,13 +117,13 @@ def _catalog_changes(old: RuleSet, new: RuleSet) -> list[str]:
                 lines.append(f"{what} {code} changed ({', '.join(changed)}).")
         lines.extend(f"{what} {code} removed." for code in a if code not in b)
 
-    def dims(rs):
+    def dims(rs: Any) -> Any:
         return {
             d.code: {"name": d.name, "scale": list(d.scale), "anchors": list(d.anchors)}
             for d in rs.dimensions
         }
 
-    def questions(rs):
+    def questions(rs: Any) -> Any:
         return {
             q.code: {
                 "label": q.label, "type": q.type, "step": q.step, "order": q.order,

@@ -55,7 +55,8 @@ def emergency_triggers(
         if text and text not in out:
             out.append(text)
 
-    for rule in (*rs.modifier_rules, *rs.need_rules):
+    rules: tuple[Any, ...] = (*rs.modifier_rules, *rs.need_rules)
+    for rule in rules:
         if rule.id not in fired_ids:
             continue
         for atom in (a for c in rule.when for a in condition_atoms(c)):

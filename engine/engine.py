@@ -25,7 +25,7 @@ _NO_FLAGS: Mapping[str, Any] = {}
 
 
 def evaluate(
-    rule_set: RuleSet, ratings: Mapping[str, Any], flags: Mapping | None = None
+    rule_set: RuleSet, ratings: Mapping[str, Any], flags: Mapping[str, Any] | None = None
 ) -> Decision:
     """The decision for one rating profile. ``flags`` may omit flags (they default to false).
     Raises InputError for an unknown or missing dimension, a rating off the scale, or an
@@ -37,7 +37,7 @@ def evaluate(
     return c.evaluate(ratings, _NO_FLAGS if flags is None else flags)
 
 
-def validate_input(rule_set: RuleSet, ratings, flags) -> None:
+def validate_input(rule_set: RuleSet, ratings: Any, flags: Any) -> None:
     """Strict checks for data arriving from outside (a JSON file, a form): right types,
     known codes, ratings on the scale. Raises InputError naming the field."""
     if rule_set.need_rules:

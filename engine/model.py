@@ -436,6 +436,12 @@ class Decision:
     the first time they are read, so a decision nobody reads in full costs almost nothing."""
 
     __slots__ = ("_levels", "_modifiers", "_parts", "_reasons", "_tracks")
+    _levels: tuple[tuple[str, str], ...]
+    _modifiers: tuple[str, ...]
+    _reasons: tuple[Reason, ...]
+    # (tracks, primary track, withdrawal track) and the per-track parts, until assembled
+    _parts: tuple[tuple[Any, str, str], tuple[Any, ...]] | None
+    _tracks: tuple[Any, str, str]
 
     def __init__(
         self,
@@ -453,7 +459,7 @@ class Decision:
         setter(self, "_tracks", (None, primary_track, withdrawal_track))
 
     @classmethod
-    def _of_parts(cls, context: tuple[Any, ...], parts: tuple) -> Decision:
+    def _of_parts(cls, context: tuple[Any, str, str], parts: tuple[Any, ...]) -> Decision:
         """A Decision from the compiled engine's per-track parts ``(level, reasons)`` and the
         modifiers part ``(codes, reasons)`` last; ``context`` is (tracks, primary track,
         withdrawal track). Assembled lazily. (The compiled engine inlines this.)"""
@@ -470,6 +476,8 @@ class Decision:
         return (self._parts[0] if self._parts is not None else self._tracks)[2]
 
     def _assemble(self) -> None:
+        if self._parts is None:  # already assembled
+            return
         context, parts = self._parts
         levels, reasons = [], []
         for track, (level, track_reasons) in zip(context[0], parts, strict=False):
@@ -484,7 +492,7 @@ class Decision:
         setter(self, "_tracks", context)
         setter(self, "_parts", None)
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: Any, value: Any) -> None:
         raise AttributeError("a Decision cannot be changed")
 
     @property
@@ -514,7 +522,7 @@ class Decision:
             self.withdrawal_track,
         )
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: Any) -> bool:
         if not isinstance(other, Decision):
             return NotImplemented
         return self._key() == other._key()
@@ -530,7 +538,8 @@ class Decision:
             context, parts = self._parts
             for t, part in zip(context[0], parts, strict=False):
                 if t == track:
-                    return part[0]
+                    level: str | None = part[0]
+                    return level
             return None
         for t, code in self._levels:
             if t == track:

@@ -66,13 +66,15 @@ class _Reader:
     """Pulls typed values out of nested dicts, collecting problems instead of failing fast.
     Every string is length-capped and free of control characters; every integer is bounded."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.problems: list[str] = []
 
     def _bad(self, where: str, key: str, message: str) -> None:
         self.problems.append(f"{where}: '{key}' {message}.")
 
-    def check_value(self, value, where: str, key: str, *, max_len: int, lo: int, hi: int):
+    def check_value(
+        self, value: Any, where: str, key: str, *, max_len: int, lo: int, hi: int
+    ) -> Any:
         """``value`` if acceptable, else None (with the problem recorded)."""
         if isinstance(value, bool):
             return value
@@ -104,13 +106,13 @@ class _Reader:
         obj: dict[str, Any],
         key: str,
         where: str,
-        types,
-        default=...,
+        types: Any,
+        default: Any = ...,
         *,
         max_len: int = MAX_TEXT["code"],
         lo: int = -MAX_INT,
         hi: int = MAX_INT,
-    ):
+    ) -> Any:
         if not isinstance(obj, dict):
             self.problems.append(f"{where}: expected a mapping.")
             return None if default is ... else default
@@ -138,14 +140,16 @@ class _Reader:
             return None if default is ... else default
         return checked
 
-    def text(self, obj, key: str, where: str, size: str = "text", default=""):
+    def text(self, obj: Any, key: str, where: str, size: str = "text", default: Any = "") -> Any:
         return self.get(obj, key, where, str, default, max_len=MAX_TEXT[size])
 
-    def small_int(self, obj, key: str, where: str, default=..., types=int):
+    def small_int(
+        self, obj: Any, key: str, where: str, default: Any = ..., types: Any = int
+    ) -> Any:
         return self.get(obj, key, where, types, default, lo=0, hi=MAX_SMALL_INT)
 
 
-def _value_ok(value, where: str, r: _Reader, depth: int = 0) -> bool:
+def _value_ok(value: Any, where: str, r: _Reader, depth: int = 0) -> bool:
     """An answer comparison's value: a number, text, true/false, or a short list of those."""
     if isinstance(value, list):
         if depth > 0 or len(value) > 100:
@@ -371,7 +375,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
     groups: dict[str, list[Any]] = {k: [] for k in RULE_KINDS}
     for i, rule in enumerate(items("rules")):
         rid = rule.get("id") if isinstance(rule, dict) else None
-        shown = str(rid)[:60] if isinstance(rid, str) else None
+        shown = str(rid)[:60] if isinstance(rid, str) else ""
         where = f"rules[{i}]" + (f" ({shown})" if shown else "")
         kind = r.get(rule, "kind", where, str, max_len=14)
         if kind not in RULE_KINDS:
@@ -392,6 +396,7 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
             "text": r.text(rule, "text", where, "text"),
             "note": r.text(rule, "note", where, "text"),
         }
+        obj: Any
         if kind == "placement":
             obj = PlacementRule(
                 track=r.get(rule, "track", where, str, max_len=30),
@@ -494,7 +499,7 @@ LEVEL_FIELDS = (
 )
 
 
-def level_data(level) -> dict[str, Any]:
+def level_data(level: Any) -> dict[str, Any]:
     """A level as data; ``level`` may be an engine Level or a row with the same fields. The
     intensity and the crosswalk when given (a file without an intensity gets one at import;
     the migrations that shipped the first versions wrote none)."""
@@ -506,11 +511,11 @@ def level_data(level) -> dict[str, Any]:
     return out
 
 
-def flag_data(flag) -> dict[str, Any]:
+def flag_data(flag: Any) -> dict[str, Any]:
     return {"code": flag.code, "description": flag.description}
 
 
-def modifier_data(m) -> dict[str, Any]:
+def modifier_data(m: Any) -> dict[str, Any]:
     """A modifier as data; the handout text and the track appear only when given (the
     versions shipped before them have neither)."""
     out = {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
@@ -520,7 +525,7 @@ def modifier_data(m) -> dict[str, Any]:
     return out
 
 
-def carry_over_data(c) -> dict[str, Any]:
+def carry_over_data(c: Any) -> dict[str, Any]:
     return {
         "question": c.question,
         "value": c.value,
@@ -530,8 +535,10 @@ def carry_over_data(c) -> dict[str, Any]:
     }
 
 
-def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> dict[str, Any]:
-    def rule(kind: str, r, **fields) -> dict[str, Any]:
+def to_data(
+    rs: RuleSet, notes: str = "", release_notes: str = "", tests: Any = ()
+) -> dict[str, Any]:
+    def rule(kind: str, r: Any, **fields: Any) -> dict[str, Any]:
         return {
             "id": r.id,
             "kind": kind,
@@ -609,7 +616,7 @@ def to_data(rs: RuleSet, notes: str = "", release_notes: str = "", tests=()) -> 
 class _NoAliasDumper(yaml.SafeDumper):
     """Writes a value shared by two places out twice: our own reader refuses aliases."""
 
-    def ignore_aliases(self, data):
+    def ignore_aliases(self, data: Any) -> Any:
         return True
 
 

@@ -25,7 +25,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
     if q.type == "int":
         lo, hi = q.min_value, q.max_value
 
-        def clean_int(value):
+        def clean_int(value: Any) -> Any:
             if value.__class__ is not int and (
                 isinstance(value, bool) or not isinstance(value, int)
             ):
@@ -39,7 +39,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
         return clean_int
     if q.type == "bool":
 
-        def clean_bool(value):
+        def clean_bool(value: Any) -> Any:
             if value is not True and value is not False:
                 raise InputError(field, f"{value!r} is not true or false")
             return value
@@ -49,7 +49,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
         allowed = frozenset(c for c, _ in q.choices)
         listed = ", ".join(c for c, _ in q.choices)
 
-        def clean_choice(value):
+        def clean_choice(value: Any) -> Any:
             try:
                 ok = value in allowed
             except TypeError:
@@ -63,7 +63,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
         allowed = frozenset(c for c, _ in q.choices)
         listed = ", ".join(sorted(allowed))
 
-        def clean_multi(value):
+        def clean_multi(value: Any) -> Any:
             try:
                 ok = isinstance(value, list | tuple) and all(v in allowed for v in value)
             except TypeError:
@@ -75,7 +75,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
         return clean_multi
     if q.type == "date":
 
-        def clean_date(value):
+        def clean_date(value: Any) -> Any:
             if isinstance(value, datetime.date):
                 return value
             if not isinstance(value, str):
@@ -88,7 +88,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
         return clean_date
     if q.type == "text":
 
-        def clean_text(value):
+        def clean_text(value: Any) -> Any:
             if not isinstance(value, str):
                 raise InputError(field, "must be text")
             if len(value) > MAX_TEXT:
@@ -97,7 +97,7 @@ def _cleaner(q: Question) -> Callable[..., Any]:
 
         return clean_text
 
-    def unsupported(value):
+    def unsupported(value: Any) -> None:
         raise InputError(field, f"unsupported question type {q.type}")
 
     return unsupported
@@ -114,7 +114,7 @@ _NUMBERS = (int, float)  # exactly: a bool is not a number here
 _NEVER_BLANK = frozenset((int, bool, float))
 
 
-def _predicate(cond) -> Predicate:
+def _predicate(cond: Any) -> Predicate:
     if isinstance(cond, AnyOf):
         alternatives = tuple(_predicate(c) for c in cond.conditions)
         if len(alternatives) == 2:
@@ -149,7 +149,7 @@ def _predicate(cond) -> Predicate:
     if op in ("includes_any", "includes_none"):
         wanted = frozenset(want or ())
 
-        def chosen(a) -> frozenset[Any] | None:
+        def chosen(a: Any) -> frozenset[Any] | None:
             have = a.get(q)
             if have is None:
                 return None
@@ -172,7 +172,7 @@ def _predicate(cond) -> Predicate:
     return lambda a: False
 
 
-def _hashable(value) -> bool:
+def _hashable(value: Any) -> bool:
     try:
         hash(value)
     except TypeError:
@@ -234,7 +234,7 @@ class Suggester:
             for r in rs.flag_rules
         )
 
-    def clean(self, answers) -> dict[str, Any]:
+    def clean(self, answers: Any) -> dict[str, Any]:
         if not isinstance(answers, Mapping):
             raise InputError("answers", "must be an object mapping question codes to answers")
         cleaners = self.cleaners
@@ -252,7 +252,7 @@ class Suggester:
             out[code] = cleaner(value)
         return out
 
-    def suggest(self, answers) -> tuple[dict[str, Any], dict[str, bool], tuple[Reason, ...]]:
+    def suggest(self, answers: Any) -> tuple[dict[str, Any], dict[str, bool], tuple[Reason, ...]]:
         clean = self.clean(answers)
         ratings = {}
         reasons: list[Reason] = []
@@ -284,7 +284,7 @@ class Suggester:
 
 def suggester(rs: RuleSet) -> Suggester:
     """The compiled suggester of ``rs``, built once per RuleSet object."""
-    s = rs._suggester
+    s: Suggester | None = rs._suggester
     if s is None:
         s = Suggester(rs)
         object.__setattr__(rs, "_suggester", s)

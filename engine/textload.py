@@ -23,19 +23,19 @@ class TextRefused(ValueError):
     """The text cannot be accepted; ``str()`` says why in plain words."""
 
 
-def _line(mark) -> str:
+def _line(mark: Any) -> str:
     return f"line {mark.line + 1}" if mark is not None else "the file"
 
 
 class _StrictLoader(yaml.SafeLoader):
     max_depth = MAX_DEPTH
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, yaml.AliasEvent):
             raise TextRefused(
                 f"{_line(event.start_mark)}: YAML aliases (*{event.anchor}) are not accepted; "

@@ -25,7 +25,7 @@ from .model import (
 POPULATIONS = ("all", "adult", "adolescent")
 
 
-def _duplicates(values) -> list[Any]:
+def _duplicates(values: Any) -> list[Any]:
     return sorted(v for v, n in Counter(values).items() if n > 1)
 
 
@@ -124,7 +124,7 @@ def problems(rs: RuleSet) -> list[str]:
     all_levels = {lv.code for lv in rs.levels}
     primary = levels_by_track.get(rs.primary_track, set())
 
-    def check_conditions(rule_id: str, when, answers_only: bool, needs: bool = False) -> None:
+    def check_conditions(rule_id: str, when: Any, answers_only: bool, needs: bool = False) -> None:
         for cond in when:
             if _need_based(cond):
                 if not rs.determines:
@@ -155,6 +155,7 @@ def problems(rs: RuleSet) -> list[str]:
     for d in rs.dimensions:
         if d.group and d.group not in {g.code for g in rs.groups}:
             out.append(f"Subdimension {d.code}: unknown dimension '{d.group}'.")
+    r: Any  # each loop below walks rules of one kind
     for r in rs.need_rules:
         if not r.level and not r.modifier:
             out.append(f"Rule {r.id}: a need rule asks for a level, a modifier, or both.")
@@ -198,13 +199,13 @@ def problems(rs: RuleSet) -> list[str]:
     return out
 
 
-def _need_based(cond) -> bool:
+def _need_based(cond: Any) -> bool:
     if isinstance(cond, AnyOf):
         return bool(cond.conditions) and all(_need_based(c) for c in cond.conditions)
     return isinstance(cond, NeedIs | ResultIs)
 
 
-def _need_problems(rule_id: str, cond, levels: set[str]) -> list[str]:
+def _need_problems(rule_id: str, cond: Any, levels: set[str]) -> list[str]:
     if isinstance(cond, AnyOf):
         return [p for c in cond.conditions for p in _need_problems(rule_id, c, levels)]
     out = []
@@ -225,7 +226,7 @@ def _need_problems(rule_id: str, cond, levels: set[str]) -> list[str]:
 
 
 def _condition_problems(
-    rule_id: str, cond: Condition, dims, flags, questions, answers_only: bool
+    rule_id: str, cond: Condition, dims: Any, flags: Any, questions: Any, answers_only: bool
 ) -> list[str]:
     out: list[str] = []
     where = f"Rule {rule_id}"

@@ -40,7 +40,7 @@ from .verify_needs import verify_needs
 ENUMERATION_LIMIT = 3_000_000
 
 
-def describe(ratings: dict[str, Any], flags: dict) -> str:
+def describe(ratings: dict[str, Any], flags: dict[str, Any]) -> str:
     parts = [f"{k}={v}" for k, v in ratings.items()]
     on = [k for k, v in flags.items() if v]
     return ", ".join(parts) + (f"; flags: {', '.join(on)}" if on else "; no flags")
@@ -71,13 +71,14 @@ def verify(rs: RuleSet, limit: int = ENUMERATION_LIMIT) -> Report:
     )
 
 
-def _reads(rs: RuleSet, rule_ids) -> tuple[set[str], set[str]]:
+def _reads(rs: RuleSet, rule_ids: Any) -> tuple[set[str], set[str]]:
     """The dimensions and flags the given rules test."""
-    by_id = {r.id: r for r in (*rs.placement_rules, *rs.substitutions, *rs.modifier_rules)}
+    rules: tuple[Any, ...] = (*rs.placement_rules, *rs.substitutions, *rs.modifier_rules)
+    by_id = {r.id: r for r in rules}
     dims: set[str] = set()
     flags: set[str] = set()
 
-    def walk(cond) -> None:
+    def walk(cond: Any) -> None:
         if isinstance(cond, AnyOf):
             for c in cond.conditions:
                 walk(c)
@@ -119,7 +120,9 @@ def group_examples(rs: RuleSet, examples: list[Violation]) -> list[ViolationGrou
     return out
 
 
-def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -> TrackReport:
+def _enumerate(
+    c: CompiledRuleSet, track: Any, mask: Any, classes: Any, flag_codes: Any, examples: Any
+) -> TrackReport:
     """Every class profile under every combination of the flags the track reads.
 
     The class profiles are laid out flat in mixed-radix order (the first dimension varies
@@ -160,7 +163,7 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
     def ratings_at(i: int) -> dict[str, Any]:
         return {dims[d]: reps[d][(i // strides[d]) % radix[d]] for d in range(len(dims))}
 
-    def level_at(key: int):
+    def level_at(key: int) -> Any:
         part = parts.get(key)
         if part is None:
             part = c._track_part(track, key)
@@ -275,15 +278,15 @@ def _enumerate(c: CompiledRuleSet, track, mask, classes, flag_codes, examples) -
     return report
 
 
-def _deciding(part) -> list[str]:
+def _deciding(part: Any) -> list[str]:
     """The rule ids that decided a track part (level, reasons)."""
     return [r.rule_id for r in part[1] if r.deciding]
 
 
-def _ranges(rule) -> dict[str, tuple[int, int]] | None:
+def _ranges(rule: Any) -> dict[str, tuple[Any, Any]] | None:
     """The rule's rating ranges by dimension (scale positions), or None when the rule has
     conditions other than ranges and flags."""
-    out: dict[str, tuple[int, int]] = {}
+    out: dict[str, tuple[Any, Any]] = {}
     for cond in rule.when:
         if isinstance(cond, FlagIs):
             continue
@@ -313,7 +316,7 @@ def _by_structure(c: CompiledRuleSet, track: str, examples: list[Any]) -> TrackR
     if not any(not r.when for r in placement):
         note("unproven", f"No {track} rule applies unconditionally, so totality is not proven.")
 
-    def positions(rule) -> dict[str, tuple[int, int]] | None:
+    def positions(rule: Any) -> dict[str, tuple[int, int]] | None:
         ranges = _ranges(rule)
         if ranges is None:
             return None
@@ -321,7 +324,7 @@ def _by_structure(c: CompiledRuleSet, track: str, examples: list[Any]) -> TrackR
             d: (c.dims[d].position(lo), c.dims[d].position(hi)) for d, (lo, hi) in ranges.items()
         }
 
-    def implied(rule, raised: dict[str, tuple[int, int]], other) -> bool:
+    def implied(rule: Any, raised: dict[str, tuple[int, int]], other: Any) -> bool:
         other_pos = positions(other)
         if other_pos is None:
             return False

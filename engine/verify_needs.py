@@ -38,7 +38,7 @@ from .model import (
 from .report import MAX_EXAMPLES, Report, TrackReport, Violation
 
 
-def _atoms(cond) -> list[Any]:
+def _atoms(cond: Any) -> list[Any]:
     if isinstance(cond, AnyOf):
         return [a for c in cond.conditions for a in _atoms(c)]
     return [cond]
@@ -49,7 +49,7 @@ def _broad(level: str) -> int:
     return int(head) if head.isdigit() else 0
 
 
-def _single_source(rule) -> tuple[str, str] | None:
+def _single_source(rule: Any) -> tuple[str, str] | None:
     """("rating", dimension) or ("flag", flag) when the need rule reads one input only."""
     atoms = [a for c in rule.when for a in _atoms(c)]
     dims = {a.dimension for a in atoms if isinstance(a, RatingIn)}
@@ -77,7 +77,7 @@ def verify_needs(rs: RuleSet) -> Report:
 
     # Every condition on needs, numbered: bit i of a signature = condition i holds.
     need_conds: list[NeedIs] = []
-    rules = [*rs.determination_rules, *rs.substitutions]
+    rules: list[Any] = [*rs.determination_rules, *rs.substitutions]
     for rule in rules:
         for atom in (a for c in rule.when for a in _atoms(c)):
             if isinstance(atom, NeedIs) and atom not in need_conds:
@@ -85,14 +85,14 @@ def verify_needs(rs: RuleSet) -> Report:
             elif not isinstance(atom, NeedIs | ResultIs):
                 return unproven(f"Rule {rule.id} tests something other than needs.")
 
-    def signature(needs) -> int:
+    def signature(needs: Any) -> int:
         sig = 0
         for i, cond in enumerate(need_conds):
             if any(need_matches(cond, n) for n in needs):
                 sig |= 1 << i
         return sig
 
-    def holds(cond, sig: int, result) -> bool:
+    def holds(cond: Any, sig: int, result: Any) -> bool:
         if isinstance(cond, AnyOf):
             return any(holds(c, sig, result) for c in cond.conditions)
         if isinstance(cond, NeedIs):
@@ -101,7 +101,7 @@ def verify_needs(rs: RuleSet) -> Report:
 
     results: dict[int, tuple[Any, ...]] = {}
 
-    def result(sig: int):
+    def result(sig: int) -> Any:
         if sig in results:
             return results[sig]
         level, deciding = None, None

@@ -87,6 +87,9 @@ def recommendation_compute(*, assessment: Assessment, user) -> Recommendation:
     if latest is not None and latest.input_digest == inputs["digest"]:
         return latest
     decision = evaluate(inputs["rs"], inputs["ratings"], inputs["flags"])
+    level = decision.level
+    if level is None:  # never for a published set: verification proves every profile a level
+        raise IntakeError("The rules in force give no level for these ratings.")
     return Recommendation.objects.create(
         assessment=assessment,
         rule_set=assessment.rule_set,
@@ -96,7 +99,7 @@ def recommendation_compute(*, assessment: Assessment, user) -> Recommendation:
         answers=inputs["answers"],
         suggested_ratings=inputs["suggested"],
         rating_reasons=[r.as_dict() for r in inputs["rating_reasons"]],
-        level=decision.level,
+        level=level,
         withdrawal_level=decision.withdrawal_level or "",
         modifiers=list(decision.modifiers),
         reasons=[r.as_dict() for r in decision.reasons],
