@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import InputError, evaluate
-from engine import compiled as compiled_module
+from engine import tabulation as tabulation_module
 from engine.compiled import CompiledRuleSet
 from engine.engine import suggest_ratings, tabulate
 from engine.model import Decision
@@ -61,7 +61,7 @@ def test_bad_input_is_refused_on_the_tabulated_path_as_on_the_key_path(ratings, 
 
 
 def test_a_rule_set_too_big_to_tabulate_stays_on_the_key_path(monkeypatch):
-    monkeypatch.setattr(compiled_module, "MAX_TABLE_ENTRIES", 100)
+    monkeypatch.setattr(tabulation_module, "MAX_TABLE_ENTRIES", 100)
     c = CompiledRuleSet(V2)
     assert c.tabulate() is False and not c.tabulated
     ratings = {f"D{i}": 2 for i in range(1, 7)}

@@ -1,20 +1,13 @@
-"""A rule set as plain data (dicts and lists) and as YAML or JSON text.
-
-The same shape is used for export/import files, for the default rule set shipped with the app,
-and between the Django rows and the engine. ``to_data(from_data(d)) == d`` for any valid ``d``,
-and ``dumps`` is deterministic, so export -> import -> export is byte-identical.
-"""
+"""Plain data to the engine's model: every value checked (type, length, range, known codes),
+every problem collected with where it is, and a RuleSetError listing them."""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-import yaml
-
-from .errors import RuleSetError
-from .model import (
+from ..errors import RuleSetError
+from ..model import (
     AnswerIs,
     AnyOf,
     AtLeast,
@@ -39,14 +32,7 @@ from .model import (
     RuleSet,
     Substitution,
 )
-from .textload import TextRefused, load_json, load_yaml
-
-# Properties of a rule set that only verification reads (see RuleSet.kept_variant); written
-# to a file only when set.
-VERIFY_KEYS = ("kept_variant", "ceiling_level")
-
-FORMAT = "stepwise-rule-set/1"
-RULE_KINDS = ("placement", "substitution", "modifier", "rating", "flag", "need", "determination")
+from .shape import FORMAT, RULE_KINDS, VERIFY_KEYS
 
 # -- data -> model -------------------------------------------------------------------------------
 
@@ -458,191 +444,3 @@ def from_data(data: Any, version: int = 0) -> RuleSet:
         withdrawal_track=str(data.get("withdrawal_track") or "withdrawal"),
         **{key: str(data.get(key) or "") for key in VERIFY_KEYS},
     )
-
-
-# -- model -> data -------------------------------------------------------------------------------
-
-
-def condition_to_data(c: Condition) -> dict[str, Any]:
-    if isinstance(c, AnyOf):
-        return {"any_of": [condition_to_data(x) for x in c.conditions]}
-    if isinstance(c, RatingIn):
-        return {"rating": c.dimension, "from": c.low, "to": c.high}
-    if isinstance(c, FlagIs):
-        return {"flag": c.flag, "is": c.value}
-    if isinstance(c, AtLeast):
-        return {"at_least": c.count, "of": list(c.dimensions), "rated": c.minimum}
-    if isinstance(c, NeedIs):
-        spec = {"levels": list(c.levels), "bases": list(c.bases), "variants": list(c.variants)}
-        return {"need": {k: v for k, v in spec.items() if v}}
-    if isinstance(c, ResultIs):
-        spec = {"levels": list(c.levels), "bases": list(c.bases)}
-        return {"result": {k: v for k, v in spec.items() if v}}
-    out: dict[str, Any] = {"answer": c.question, "op": c.op}
-    if c.value is not None:
-        out["value"] = list(c.value) if isinstance(c.value, tuple) else c.value
-    return out
-
-
-LEVEL_FIELDS = (
-    "code",
-    "track",
-    "rank",
-    "name",
-    "adolescent_name",
-    "population",
-    "setting",
-    "hours_adult",
-    "hours_adolescent",
-    "suits",
-    "review_days",
-)
-
-
-def level_data(level: Any) -> dict[str, Any]:
-    """A level as data; ``level`` may be an engine Level or a row with the same fields. The
-    intensity and the crosswalk when given (a file without an intensity gets one at import;
-    the migrations that shipped the first versions wrote none)."""
-    out = {name: getattr(level, name) for name in LEVEL_FIELDS}
-    if getattr(level, "intensity", None) is not None:
-        out["intensity"] = level.intensity
-    if getattr(level, "crosswalk_3rd", ""):
-        out["crosswalk_3rd"] = level.crosswalk_3rd
-    return out
-
-
-def flag_data(flag: Any) -> dict[str, Any]:
-    return {"code": flag.code, "description": flag.description}
-
-
-def modifier_data(m: Any) -> dict[str, Any]:
-    """A modifier as data; the handout text and the track appear only when given (the
-    versions shipped before them have neither)."""
-    out = {"code": m.code, "name": m.name, "description": m.description, "emergency": m.emergency}
-    for key in ("handout", "track"):
-        if getattr(m, key, ""):
-            out[key] = getattr(m, key)
-    return out
-
-
-def carry_over_data(c: Any) -> dict[str, Any]:
-    return {
-        "question": c.question,
-        "value": c.value,
-        "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in c.answers},
-        "ask": c.ask,
-        "text": c.text,
-    }
-
-
-def to_data(
-    rs: RuleSet, notes: str = "", release_notes: str = "", tests: Any = ()
-) -> dict[str, Any]:
-    def rule(kind: str, r: Any, **fields: Any) -> dict[str, Any]:
-        return {
-            "id": r.id,
-            "kind": kind,
-            **fields,
-            "text": r.text,
-            "note": r.note,
-            "when": [condition_to_data(c) for c in r.when],
-        }
-
-    return {
-        "format": FORMAT,
-        "name": rs.name,
-        "edition": rs.edition,
-        "notes": notes,
-        "release_notes": release_notes,
-        "primary_track": rs.primary_track,
-        "withdrawal_track": rs.withdrawal_track,
-        "adolescent_flag": rs.adolescent_flag,
-        **{key: getattr(rs, key) for key in VERIFY_KEYS if getattr(rs, key)},
-        "dimensions": [
-            {
-                "code": d.code,
-                "name": d.name,
-                "short_name": d.short_name,
-                "scale": list(d.scale),
-                "anchors": list(d.anchors),
-                **({"group": d.group} if d.group else {}),
-            }
-            for d in rs.dimensions
-        ],
-        **(
-            {"groups": [{"code": g.code, "name": g.name, "rated": g.rated} for g in rs.groups]}
-            if rs.groups
-            else {}
-        ),
-        **({"carry_over": [carry_over_data(c) for c in rs.carry_over]} if rs.carry_over else {}),
-        "levels": [level_data(lv) for lv in rs.levels],
-        "flags": [flag_data(f) for f in rs.flags],
-        "modifiers": [modifier_data(m) for m in rs.modifiers],
-        "questions": [
-            {
-                "code": q.code,
-                "label": q.label,
-                "type": q.type,
-                "step": q.step,
-                "order": q.order,
-                "choices": [list(c) for c in q.choices],
-                "min_value": q.min_value,
-                "max_value": q.max_value,
-                "required": q.required,
-                "help_text": q.help_text,
-                "source": q.source,
-            }
-            for q in rs.questions
-        ],
-        "rules": [
-            *(rule("placement", r, track=r.track, level=r.level) for r in rs.placement_rules),
-            *(
-                rule("substitution", r, track=r.track, from_level=r.from_level, to_level=r.to_level)
-                for r in rs.substitutions
-            ),
-            *(rule("modifier", r, modifier=r.modifier) for r in rs.modifier_rules),
-            *(rule("rating", r, dimension=r.dimension, rating=r.rating) for r in rs.rating_rules),
-            *(rule("flag", r, flag=r.flag) for r in rs.flag_rules),
-            *(rule("need", r, level=r.level, modifier=r.modifier) for r in rs.need_rules),
-            *(rule("determination", r, level=r.level) for r in rs.determination_rules),
-        ],
-        "tests": list(tests),
-    }
-
-
-# -- text ----------------------------------------------------------------------------------------
-
-
-class _NoAliasDumper(yaml.SafeDumper):
-    """Writes a value shared by two places out twice: our own reader refuses aliases."""
-
-    def ignore_aliases(self, data: Any) -> Any:
-        return True
-
-
-def dumps(data: dict[str, Any], fmt: str = "yaml") -> str:
-    if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    return yaml.dump(data, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-MAX_FILE_BYTES = 2_000_000
-
-
-def loads(text: str, fmt: str | None = None) -> Any:
-    """Parse YAML or JSON (``fmt`` None: JSON when the text starts with ``{``). YAML aliases
-    and anchors, deep nesting and oversized files are refused with a RuleSetError."""
-    if len(text) > MAX_FILE_BYTES:
-        raise RuleSetError([f"The file is larger than {MAX_FILE_BYTES // 1_000_000} MB."])
-    if "\x00" in text:
-        raise RuleSetError(["The file contains NUL characters; it is not a text file."])
-    stripped = text.lstrip()
-    if fmt is None:
-        fmt = "json" if stripped.startswith("{") else "yaml"
-    try:
-        return load_json(text) if fmt == "json" else load_yaml(text)
-    except TextRefused as exc:
-        message = str(exc)
-        if message.startswith("not "):
-            raise RuleSetError([f"The file is {message}"]) from None
-        raise RuleSetError([f"The file was refused at {message}"]) from None
