@@ -235,7 +235,7 @@ class Supervisor(Person):
             return
         page = self.client.get(f"/review/{pk}/", name="review (page)")
         done = self.post_form(
-            page, "approve and sign", action=r"/approve/$", values={"password": PASSWORD},
+            page, "approve and sign", action=r"/approve/$", values={"approve-password": PASSWORD},
             button="Approve and sign",
         )  # fmt: skip
         if "Approved and signed." in done.text:

@@ -77,6 +77,9 @@ class DecisionForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
+    # Each of the review page's three forms has its own prefix, so no two fields on the page
+    # share an id and every label points into its own form.
+    prefix = "return"
     comment = TextField(
         max_length=MAX_NOTES, required=True, label="What the clinician should revise"
     )
@@ -85,6 +88,7 @@ class ReturnForm(forms.Form):
 class SignatureForm(forms.Form):
     """Electronic signature: the reviewer re-enters their password."""
 
+    prefix = "approve"
     password = forms.CharField(
         label="Your password (electronic signature)",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
@@ -106,6 +110,7 @@ class SignatureForm(forms.Form):
 
 
 class OverrideForm(SignatureForm):
+    prefix = "override"
     override_level = forms.ChoiceField(label="Level to provide instead")
     override_withdrawal_level = forms.ChoiceField(
         label="Withdrawal management to provide instead", required=False

@@ -1,5 +1,5 @@
 """Every page type, as each role sees it, at a desktop width and a phone width: axe-core finds
-no critical or serious violation and nothing scrolls sideways."""
+no critical or serious violation, nothing scrolls sideways, and no id is used twice."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +10,15 @@ from tests.browser.helpers import seed, sign_in, sign_out
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# Ids used by more than one element (axe does not report these): a label pointing at a
+# duplicated id sends the person into another element, often of another form.
+DUPLICATE_IDS = """() => {
+  const seen = new Set(), twice = new Set();
+  for (const el of document.querySelectorAll("[id]")) {
+    (seen.has(el.id) ? twice : seen).add(el.id);
+  }
+  return [...twice];
+}"""
 
 
 def _records():
@@ -137,6 +146,9 @@ def test_every_page_is_accessible_and_fits(page, live_server, width):
         overflow = page.evaluate(OVERFLOW)
         if overflow > 0:
             problems.append((path, f"{overflow} px wider than the screen"))
+        twice = page.evaluate(DUPLICATE_IDS)
+        if twice:
+            problems.append((path, f"ids used more than once: {', '.join(twice)}"))
 
     check("/accounts/login/")
     for username, paths in pages.items():

@@ -23,6 +23,9 @@ def test_pages_fit_without_sideways_scrolling(page, live_server, width):
     page.get_by_role("link", name="Example, Jordan").click()
     page.get_by_role("button", name="Start").click()
     page.get_by_role("link", name="2. D1").click()
+    # Measure the step it went to, once it is there (never the page it is leaving).
+    expect(page.get_by_role("heading", level=1)).to_contain_text("D1")
+    page.wait_for_load_state()
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, ("D1 step", width, overflow)
 

@@ -50,11 +50,12 @@ def test_submit_claim_approve_and_see_the_result(page, live_server, browser):
 
     row.get_by_role("link", name="Review").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Placement {placement.pk}")
-    page.get_by_label("Your password (electronic signature)").fill("wrong password")
-    page.get_by_role("button", name="Approve and sign").click()
+    approve = page.get_by_role("form", name="Approve and sign")
+    approve.get_by_label("Your password (electronic signature)").fill("wrong password")
+    approve.get_by_role("button", name="Approve and sign").click()
     expect(page.get_by_text("Your signature was not applied")).to_be_visible()
-    page.get_by_label("Your password (electronic signature)").fill(PASSWORD)
-    page.get_by_role("button", name="Approve and sign").click()
+    approve.get_by_label("Your password (electronic signature)").fill(PASSWORD)
+    approve.get_by_role("button", name="Approve and sign").click()
     expect(page.get_by_text("Signed by Sam Supervisor (")).to_be_visible()
     sign_out(page)
 
@@ -70,3 +71,41 @@ def test_submit_claim_approve_and_see_the_result(page, live_server, browser):
     page.get_by_role("link", name=re.compile("^Open")).first.click()
     expect(page.get_by_text(f"Next review by {due}.")).to_be_visible()
     expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+
+
+def test_each_label_on_the_review_page_leads_into_its_own_form(page, live_server):
+    """Approve, Return and Override each have their own fields: clicking a label focuses the
+    field of that label's form, and a Return comment is sent with the Return."""
+    from django.contrib.auth import get_user_model
+
+    from placement.services.reviews import review_claim
+
+    seed()
+    clinician = get_user_model().objects.get(username="clinician")
+    placement = make_submitted(clinician, Patient.objects.get(mrn="R-1002"))
+    review_claim(
+        placement_id=placement.pk, user=get_user_model().objects.get(username="supervisor")
+    )
+    sign_in(page, live_server, "supervisor", next_path=f"/review/{placement.pk}/")
+    page.get_by_text("Override the level").click()  # open the folded form
+    labels = page.locator("form label[for]")
+    assert labels.count() >= 6
+    for i in range(labels.count()):
+        label = labels.nth(i)
+        if not label.is_visible():
+            continue
+        label.click()
+        same_form = label.evaluate(
+            "l => document.activeElement !== document.body"
+            " && document.activeElement.form === l.closest('form')"
+            " && document.activeElement.id === l.htmlFor"
+        )
+        assert same_form, label.inner_text()
+
+    page.get_by_text("What the clinician should revise").click()
+    page.keyboard.type("Please re-check D5.")
+    page.get_by_role("button", name="Return for revision").click()
+    expect(page.get_by_text("Returned to the clinician with your comment.")).to_be_visible()
+    placement.refresh_from_db()
+    assert placement.status == "returned"
+    assert placement.review_comment == "Please re-check D5."

@@ -22,7 +22,8 @@ def claim(client, placement):
 
 def approve(client, placement, password=PASSWORD, **extra):
     return client.post(
-        reverse("placement:review_approve", args=[placement.pk]), {"password": password, **extra}
+        reverse("placement:review_approve", args=[placement.pk]),
+        {"approve-password": password, **{f"approve-{k}": v for k, v in extra.items()}},
     )
 
 
@@ -176,9 +177,9 @@ def test_return_needs_a_comment_and_the_clinician_sees_it(
 ):
     claim(supervisor_client, submitted)
     url = reverse("placement:review_return", args=[submitted.pk])
-    response = supervisor_client.post(url, {"comment": "  "})
+    response = supervisor_client.post(url, {"return-comment": "  "})
     assert response.status_code == 400
-    supervisor_client.post(url, {"comment": "Please re-check the D5 rating."})
+    supervisor_client.post(url, {"return-comment": "Please re-check the D5 rating."})
     submitted.refresh_from_db()
     assert submitted.status == "returned"
     assert submitted.assessment.status == "returned"
@@ -196,7 +197,8 @@ def test_returned_assessment_is_revised_and_resubmitted_keeping_every_round(
 
     claim(supervisor_client, submitted)
     supervisor_client.post(
-        reverse("placement:review_return", args=[submitted.pk]), {"comment": "D5 looks high."}
+        reverse("placement:review_return", args=[submitted.pk]),
+        {"return-comment": "D5 looks high."},
     )
     assessment = submitted.assessment
     assessment.refresh_from_db()
@@ -218,8 +220,10 @@ def test_override_replaces_the_level_with_reason_and_signs(supervisor_client, su
     claim(supervisor_client, submitted)
     response = supervisor_client.post(
         reverse("placement:review_override", args=[submitted.pk]),
-        {"override_level": "2.5", "override_withdrawal_level": "", "override_reason": "safety",
-         "comment": "Lives alone; near-daily contact needed.", "password": PASSWORD},
+        {"override-override_level": "2.5", "override-override_withdrawal_level": "",
+         "override-override_reason": "safety",
+         "override-comment": "Lives alone; near-daily contact needed.",
+         "override-password": PASSWORD},
     )  # fmt: skip
     assert response.status_code == 302
     submitted.refresh_from_db()
@@ -231,7 +235,12 @@ def test_override_needs_a_comment(supervisor_client, submitted):
     claim(supervisor_client, submitted)
     response = supervisor_client.post(
         reverse("placement:review_override", args=[submitted.pk]),
-        {"override_level": "2.5", "override_reason": "safety", "comment": "", "password": PASSWORD},
+        {
+            "override-override_level": "2.5",
+            "override-override_reason": "safety",
+            "override-comment": "",
+            "override-password": PASSWORD,
+        },
     )
     assert response.status_code == 400
     submitted.refresh_from_db()
@@ -256,8 +265,9 @@ def test_signed_placement_cannot_be_changed_anywhere(
     for name in ("review_approve", "review_return", "review_override", "review_release"):
         response = supervisor_client.post(
             reverse(f"placement:{name}", args=[submitted.pk]),
-            {"password": PASSWORD, "comment": "again", "override_level": "4",
-             "override_reason": "safety"},
+            {f"{prefix}-{k}": v for prefix in ("approve", "return", "override")
+             for k, v in {"password": PASSWORD, "comment": "again", "override_level": "4",
+                          "override_reason": "safety"}.items()},
         )  # fmt: skip
         assert response.status_code in (400, 409), name
     # through admin, even as a superuser

@@ -148,8 +148,12 @@ def test_decision_form(clinician, clinician_a, patient_a, data):
         assert Placement.objects.count() == before
 
 
-REVIEW_FIELDS = ["comment", "password", "override_level", "override_withdrawal_level",
-                 "override_reason"]  # fmt: skip
+REVIEW_FIELDS = [
+    f"{prefix}-{name}"
+    for prefix in ("approve", "return", "override")
+    for name in ("comment", "password", "override_level", "override_withdrawal_level",
+                 "override_reason")
+]  # fmt: skip
 
 
 @FUZZ

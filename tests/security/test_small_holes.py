@@ -60,7 +60,7 @@ def test_a_supervisor_who_wrote_a_step_cannot_sign_what_another_clinician_submit
     web.force_login(dual)
     web.post(reverse("placement:review_claim", args=[placement.pk]))
     response = web.post(
-        reverse("placement:review_approve", args=[placement.pk]), {"password": PASSWORD}
+        reverse("placement:review_approve", args=[placement.pk]), {"approve-password": PASSWORD}
     )
     assert response.status_code == 409
     assert not Signature.objects.exists()
@@ -75,10 +75,14 @@ def test_the_signature_password_counts_toward_the_lockout(clinician_a, superviso
     web.post(reverse("placement:review_claim", args=[placement.pk]))
     url = reverse("placement:review_approve", args=[placement.pk])
     for _ in range(4):
-        response = web.post(url, {"password": "a-guess-of-mine", "comment": "Looks right."})
+        response = web.post(
+            url, {"approve-password": "a-guess-of-mine", "approve-comment": "Looks right."}
+        )
         assert response.status_code == 400
         assert b"That password is not right" in response.content
-    response = web.post(url, {"password": "another-guess", "comment": "Looks right."})
+    response = web.post(
+        url, {"approve-password": "another-guess", "approve-comment": "Looks right."}
+    )
     assert response["Location"] == reverse("login")
     # Signed out, and the right password no longer works either: nothing is signed.
     assert web.post(url, {"password": PASSWORD})["Location"].startswith("/accounts/login/")
