@@ -79,6 +79,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class PastDateInput(DateInput):
+    """A date that cannot be later than today (a birth date, an assessment date, a last use):
+    the browser's date picker stops at today, as the server's check does. The bound is read
+    when the page is drawn, so a form kept in memory never carries yesterday's limit."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("min", "1900-01-01")
+        context["widget"]["attrs"]["max"] = today().isoformat()
+        return context
+
+
 class TextField(forms.CharField):
     """Free text: stripped, length-limited, no control characters (newlines and tabs are fine)."""
 
@@ -116,7 +128,7 @@ class PatientForm(forms.ModelForm):
             "phone",
         ]
         labels = {"given_name": "Given name", "family_name": "Family name", "sex": "Sex"}
-        widgets = {"date_of_birth": DateInput()}
+        widgets = {"date_of_birth": PastDateInput()}
 
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,7 +215,7 @@ class PatientSearchForm(forms.Form):
 
 class StartAssessmentForm(forms.Form):
     kind = forms.ChoiceField(label="Type of assessment", choices=AssessmentKind.choices)
-    assessment_date = forms.DateField(label="Assessment date", widget=DateInput())
+    assessment_date = forms.DateField(label="Assessment date", widget=PastDateInput())
     start_another = forms.BooleanField(
         label="Start another one anyway", required=False, widget=forms.HiddenInput
     )
@@ -407,7 +419,7 @@ class SubstanceForm(forms.Form):
     substance = forms.ChoiceField(
         label="Substance", choices=[("", "Choose..."), *SUBSTANCE_CHOICES]
     )
-    last_use = forms.DateField(label="Last use", widget=DateInput())
+    last_use = forms.DateField(label="Last use", widget=PastDateInput())
     route = forms.ChoiceField(label="Route", choices=[("", "Choose..."), *ROUTE_CHOICES])
     frequency = forms.ChoiceField(
         label="Frequency, past 30 days", choices=[("", "Choose..."), *FREQUENCY_CHOICES]

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.intake.conftest import save_step, start
 
@@ -117,3 +118,23 @@ def test_consent_recipients_refuse_text_direction_controls(patient_a):
          "signed_on": LAST_YEAR, "expires_on": TOMORROW}
     )  # fmt: skip
     assert not form.is_valid() and "recipient" in form.errors
+
+
+def test_the_date_pickers_stop_at_today(clinician_client, patient_a):
+    """A birth date, an assessment date and a last use cannot be picked after today."""
+    today = timezone.localdate().isoformat()
+    register = clinician_client.get(reverse("intake:patient_create")).content.decode()
+    patient = clinician_client.get(
+        reverse("portal:patient_detail", args=[patient_a.pk])
+    ).content.decode()
+    assessment = start(clinician_client, patient_a)
+    substances = clinician_client.get(
+        reverse("intake:assessment_step", args=[assessment.pk, "substances"])
+    ).content.decode()
+    for page, name in (
+        (register, "date_of_birth"),
+        (patient, "assessment_date"),
+        (substances, "substances-0-last_use"),
+    ):
+        tag = next(t for t in page.split("<input")[1:] if f'name="{name}"' in t)
+        assert f'max="{today}"' in tag, name
