@@ -12,7 +12,7 @@ from accounts.editions import edition_name
 from engine import carry_over, suggest_ratings
 
 from . import ports
-from .catalog import SUMMARY, step_codes
+from .catalog import SUMMARY, step_codes, wizard_steps
 from .models import Assessment, AssessmentKind, Patient
 from .selectors import previous_assessment
 
@@ -275,6 +275,29 @@ def missing_steps(assessment: Assessment) -> list[str]:
     """Steps (before the summary) not yet completed."""
     codes = step_codes(ports.compiled(assessment.rule_set))
     return [c for c in codes if c != SUMMARY and c not in assessment.completed_steps]
+
+
+def still_needed(assessment: Assessment) -> list[tuple[str, str, list[str]]]:
+    """Each step not yet completed, as (code, title, what it still needs in words): the
+    required answers not given and the ratings not chosen; an empty list when everything was
+    entered (a step saved from the emergency banner) and the step is only to be confirmed."""
+    out = []
+    for page in wizard_steps(ports.compiled(assessment.rule_set)):
+        if page.code == SUMMARY or page.code in assessment.completed_steps:
+            continue
+        needs = []
+        for unit in (page, *page.parts):
+            if unit.code in assessment.completed_steps:
+                continue
+            needs.extend(
+                q.label
+                for q in unit.questions
+                if q.required and assessment.answers.get(q.code) in (None, "", [])
+            )
+            if unit.dimension is not None and unit.code not in assessment.confirmed_ratings:
+                needs.append(f"the rating of {unit.dimension.code} ({unit.dimension.name})")
+        out.append((page.code, page.title, needs))
+    return out
 
 
 def unjustified_lower_ratings(assessment: Assessment, suggested: dict) -> list[str]:

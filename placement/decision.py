@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit import writer as audit
 from intake.selectors import assessment_get_for_user, is_clinician_of
-from intake.services import IntakeError, missing_steps
+from intake.services import IntakeError, still_needed
 from intake.wizard import suggestion_context
 from rulesets.loader import engine_rule_set
 
@@ -42,7 +42,7 @@ def recommendation(request, pk):
                 "assessment": assessment,
                 "patient": assessment.patient,
                 "emergency": emergency,
-                "missing": missing_steps(assessment),
+                "missing": still_needed(assessment),
                 "can_edit": assessment.editable
                 and is_clinician_of(request.user, assessment.patient),
             },

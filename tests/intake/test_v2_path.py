@@ -91,6 +91,14 @@ def test_the_banner_link_saves_the_step_and_opens_the_recommendation(clinician_c
     assert "finish these steps" in page  # the level needs D4-D6 and the rest
     assessment.refresh_from_db()
     assert assessment.confirmed_ratings["D3"] == 4
+    # Each remaining step says what it still needs, in words.
+    assert "Substances and diagnosis</a>: still needs Number of DSM-5" in page
+    assert "Craving today, 0 (none) to 10 (worst)" in page
+    assert "the rating of D5 (Relapse, Continued Use, or Continued Problem Potential)" in page
+    # D3 was saved from the banner with its rating: only the confirmation is left.
+    assert "the rating of D3" not in page
+    assert "Problem Potential</a>: still needs" in page
+    assert "everything is entered; open it and choose Save and continue" in page
 
 
 def test_the_emergency_handout_puts_the_evaluation_first(clinician_a, program_a, client):
