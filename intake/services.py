@@ -285,7 +285,7 @@ def still_needed(assessment: Assessment) -> list[tuple[str, str, list[str]]]:
     for page in wizard_steps(ports.compiled(assessment.rule_set)):
         if page.code == SUMMARY or page.code in assessment.completed_steps:
             continue
-        needs = []
+        needs: list[str] = []
         for unit in (page, *page.parts):
             if unit.code in assessment.completed_steps:
                 continue
