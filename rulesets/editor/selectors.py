@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 
 from django.core.cache import cache
 from django.http import Http404
@@ -219,6 +220,25 @@ def _reads(item: dict) -> set[str]:
 
 
 # -- whose rules a set is ---------------------------------------------------------------------
+
+
+def _same_key(item: dict) -> str:
+    """What a rule does, without its name and words: its kind, its outcome and its conditions
+    (in any order)."""
+    outcome = {k: v for k, v in item.items() if k not in ("id", "text", "note", "when")}
+    when = sorted(json.dumps(c, sort_keys=True, default=str) for c in item.get("when", []))
+    return json.dumps([outcome, when], sort_keys=True, default=str)
+
+
+def identical_rules(rule_set: RuleSet, rule_id: str) -> list[str]:
+    """The other rules of the version that do exactly what ``rule_id`` does (same kind, track
+    or dimension, outcome and conditions): a duplicate the editor warns about."""
+    rules = rule_set_to_data(rule_set)["rules"]
+    mine = next((r for r in rules if r["id"] == rule_id), None)
+    if mine is None:
+        return []
+    key = _same_key(mine)
+    return [r["id"] for r in rules if r["id"] != rule_id and _same_key(r) == key]
 
 
 def variant_origin(rule_set: RuleSet) -> RuleSet | None:

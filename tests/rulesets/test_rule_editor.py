@@ -426,3 +426,25 @@ def test_an_includes_comparison_on_a_one_of_a_list_question_is_refused(editor, d
     )
     assert response.status_code == 400
     assert "compares a several-of-a-list question" in response.content.decode()
+
+
+def test_a_rule_that_does_what_another_does_is_flagged_with_a_link(editor, draft):
+    """Same track, conditions and level as T-RELAPSE-ENV under another ID: saved, with a
+    warning that links to the rule it repeats; a different rule gets no warning."""
+    page = editor.get(url("rule_edit", draft, "T-RELAPSE-ENV"))
+    form, conditions = page.context["form"], page.context["conditions"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"cond-TOTAL_FORMS": str(len(conditions.forms)), "cond-INITIAL_FORMS": "0"})
+    # the same conditions in the other order: still the same rule
+    for i, c in enumerate(reversed(conditions.forms)):
+        data.update({f"cond-{i}-{k}": v for k, v in c.initial.items() if v is not None})
+    data["rule_id"] = "T-COPY"
+    response = editor.post(url("rule_new", draft, "placement"), data, follow=True)
+    text = response.content.decode()
+    assert draft.rules.filter(rule_id="T-COPY").exists()
+    assert "T-COPY does exactly what" in text
+    assert f'href="{url("version", draft)}#rule-T-RELAPSE-ENV">T-RELAPSE-ENV</a>' in text
+
+    data.update({"rule_id": "T-OTHER", "level": "3.7"})
+    response = editor.post(url("rule_new", draft, "placement"), data, follow=True)
+    assert "does exactly what" not in response.content.decode()

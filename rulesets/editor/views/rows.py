@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rulesets.models import Rule, RuleSet, RuleSetStatus
@@ -29,6 +30,7 @@ from rulesets.services.editing import (
 
 from .. import forms as f
 from ..selectors import (
+    identical_rules,
     rule_set_get,
     version_tables,
 )
@@ -123,6 +125,20 @@ def _saved(request, rule_set, rule):
     row = next((r for t in tables for r in t["rows"] if r["id"] == rule.rule_id), None)
     sentence = row["sentence"] if row else rule.text
     message = f"Saved {rule.rule_id}: {sentence}."
+    same = [
+        {"id": rid, "url": _version_url(rule_set, f"rule-{rid}")}
+        for rid in identical_rules(rule_set, rule.rule_id)
+    ]
+    warning = (
+        format_html(
+            "{} does exactly what {} already does (the same conditions and outcome); "
+            "keep one of them.",
+            rule.rule_id,
+            format_html_join(", ", '<a href="{}">{}</a>', ((s["url"], s["id"]) for s in same)),
+        )
+        if same
+        else ""
+    )
     if request.htmx and row is not None:
         results = rule_set_test_results(rule_set=rule_set)
         return render(
@@ -132,11 +148,14 @@ def _saved(request, rule_set, rule):
                 rule_set,
                 row=row,
                 message=message,
+                warning=warning,
                 results=results,
                 failing=[r for r in results if not r.passed],
             ),
         )
     messages.success(request, message)
+    if warning:
+        messages.warning(request, warning)
     return redirect(_version_url(rule_set, f"rule-{rule.rule_id}"))
 
 
