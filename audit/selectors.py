@@ -7,6 +7,7 @@ entry shown), and a patient filter goes through the (patient, time) index of Pat
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
@@ -176,6 +177,49 @@ def _local_value(value, *, iso: bool) -> str:
     return local.isoformat(timespec="seconds") if iso else local.strftime("%Y-%m-%d %H:%M")
 
 
+def _structured(text) -> dict | list | None:
+    """A stored JSON value (answers, ratings, steps) as data, or None for a plain value."""
+    if not isinstance(text, str) or text[:1] not in ("{", "["):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def _words(value) -> str:
+    if value in (None, "", [], {}):
+        return "(empty)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_words(v) for v in value)
+    return str(value).replace("_", " ")
+
+
+def _structured_change(name: str, old, new, limit: int = 4) -> str:
+    """A change of a JSON value in words: "answers: housing stable → homeless; craving 0 10
+    (empty) → 6", or "completed steps: added D2", never the raw JSON."""
+    if isinstance(old, list | type(None)) and isinstance(new, list | type(None)):
+        before, after = old or [], new or []
+        added = [v for v in after if v not in before]
+        removed = [v for v in before if v not in after]
+        said = [f"added {_words(added)}"] if added else []
+        said += [f"removed {_words(removed)}"] if removed else []
+        return f"{name}: {', '.join(said) or 'reordered'}"
+    before = old if isinstance(old, dict) else {}
+    after = new if isinstance(new, dict) else {}
+    keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+    said = [
+        f"{str(k).replace('_', ' ')} {_words(before.get(k))} → {_words(after.get(k))}"
+        for k in keys[:limit]
+    ]
+    if len(keys) > limit:
+        said.append(f"and {len(keys) - limit} more")
+    return f"{name}: {'; '.join(said) or 'no change'}"
+
+
 def describe_changes(e: LogEntry, *, iso: bool = False, limit: int = 6) -> str:
     """What a change altered, field by field: "status: submitted → in review; decided at:
     (empty) → 2026-11-27 09:14". Times are local, never UTC."""
@@ -185,6 +229,16 @@ def describe_changes(e: LogEntry, *, iso: bool = False, limit: int = 6) -> str:
     for attr, pair in list((e.changes_dict or {}).items())[:limit]:
         name = str(attr).replace("_", " ")
         if isinstance(pair, list | tuple) and len(pair) == 2:
+            old_data, new_data = (_structured(v) for v in pair)
+            # JSON on both sides (or JSON beside nothing): say what changed inside it.
+            plain = [
+                v
+                for v, d in ((pair[0], old_data), (pair[1], new_data))
+                if d is None and v not in (None, "None", "")
+            ]
+            if (old_data is not None or new_data is not None) and not plain:
+                parts.append(_structured_change(name, old_data, new_data))
+                continue
             old, new = (_local_value(v, iso=iso) for v in pair)
             parts.append(f"{name}: {old} → {new}")
         else:

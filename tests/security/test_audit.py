@@ -230,3 +230,19 @@ def test_change_details_show_local_times_never_utc(client, superuser, clinician_
     )
     assert local in page.content.decode()
     review_approve(placement_id=placement.pk, user=supervisor)
+
+
+def test_changes_to_answers_and_steps_read_in_words_not_json(
+    client, superuser, clinician_a, program_a
+):
+    from tests.factories import make_assessment
+
+    make_assessment(clinician_a, PatientFactory(program=program_a))
+    client.force_login(superuser)
+    page = client.get(reverse("audit:log"), {"action": "update"})
+    changes = [r["changes"] for r in page.context["rows"] if r["what"].startswith("Assessment")]
+    assert changes
+    text = " | ".join(changes)
+    assert '{"' not in text and '["' not in text  # no raw JSON anywhere
+    assert "completed steps: added" in text
+    assert "answers: " in text and " → " in text
