@@ -208,11 +208,11 @@ def _structured_change(name: str, old, new, limit: int = 4) -> str:
         said = [f"added {_words(added)}"] if added else []
         said += [f"removed {_words(removed)}"] if removed else []
         return f"{name}: {', '.join(said) or 'reordered'}"
-    before = old if isinstance(old, dict) else {}
-    after = new if isinstance(new, dict) else {}
-    keys = [k for k in dict.fromkeys([*before, *after]) if before.get(k) != after.get(k)]
+    was: dict = old if isinstance(old, dict) else {}
+    now: dict = new if isinstance(new, dict) else {}
+    keys = [k for k in dict.fromkeys([*was, *now]) if was.get(k) != now.get(k)]
     said = [
-        f"{str(k).replace('_', ' ')} {_words(before.get(k))} → {_words(after.get(k))}"
+        f"{str(k).replace('_', ' ')} {_words(was.get(k))} → {_words(now.get(k))}"
         for k in keys[:limit]
     ]
     if len(keys) > limit:
