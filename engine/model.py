@@ -66,6 +66,12 @@ class Level:
     def display_name(self, adolescent: bool = False) -> str:
         return (self.adolescent_name or self.name) if adolescent else self.name
 
+    def label(self, adolescent: bool = False) -> str:
+        """The level as people read it everywhere: "2.1 Intensive Outpatient"; a level whose
+        code is not a number ("none") by its name alone ("No withdrawal management needed")."""
+        name = self.display_name(adolescent)
+        return f"{self.code} {name}" if self.code[:1].isdigit() else name
+
     @property
     def base(self) -> str:
         """The level without its variant: "3.7" of "3.7 BIO"."""

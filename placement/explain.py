@@ -168,8 +168,8 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
                 track=track,
                 level=level,
                 level_name=level_name(level, adolescent),
-                deciding=[r for r in reasons if r["deciding"]],
-                others=[r for r in reasons if not r["deciding"]],
+                deciding=[_with_asks(rs, r, adolescent) for r in reasons if r["deciding"]],
+                others=[_with_asks(rs, r, adolescent) for r in reasons if not r["deciding"]],
             )
         )
     modifiers = []
@@ -263,11 +263,24 @@ def _changed_drivers(rs: RuleSet, recommendation: Recommendation, previous) -> l
     return out
 
 
+def _with_asks(rs: RuleSet, reason: dict, adolescent: bool) -> dict:
+    """A stored reason with what it asks for in words ("asks for 3.5 Clinically Managed
+    High-Intensity Residential"), or nothing when its own text already says so."""
+    asks = str(reason.get("asks", ""))
+    try:
+        label = rs.level(asks).label(adolescent)
+    except KeyError:
+        label = asks
+    text = reason.get("text", "")
+    said = not asks or f"asks for {asks}" in text or label in text
+    return {**reason, "asks_label": "" if said else f"asks for {label}"}
+
+
 def level_choices(rs: RuleSet, track: str, adolescent: bool) -> list[tuple[str, str]]:
     """Levels a person can be given on a track (adult-only levels left out for adolescents)."""
     closed = "adult" if adolescent else "adolescent"
     return [
-        (lv.code, f"{lv.code} {level_name(lv, adolescent)}")
+        (lv.code, lv.label(adolescent))
         for lv in rs.levels_of(track)
         if lv.population != closed
     ]

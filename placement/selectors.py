@@ -175,7 +175,7 @@ def queue_level_choices(*, user) -> list[tuple[str, list[tuple[str, str]]]]:
                 continue
             engine = engine_rule_set(rs)
             for lv in engine.levels_of(engine.primary_track):
-                choices.setdefault(f"{edition}:{lv.code}", f"{lv.code} {lv.name}")
+                choices.setdefault(f"{edition}:{lv.code}", lv.label())
         out.append((f"ASAM Criteria, {edition_name(edition)}", list(choices.items())))
     return out
 
@@ -241,7 +241,7 @@ def placement_context(placement: Placement) -> dict:
         if not code:
             return ""
         try:
-            return f"{code} {rs.level(code).display_name(adolescent)}"
+            return rs.level(code).label(adolescent)
         except KeyError:
             return code
 

@@ -1,5 +1,6 @@
 """Level codes in plain words: ``{{ code|level_label:rule_set }}`` gives "2.1 Intensive
-Outpatient"; an unknown or empty code comes back as it is."""
+Outpatient" (``Level.label``, the one formatter of a level); an unknown or empty code comes
+back as it is."""
 
 from django import template
 
@@ -13,6 +14,6 @@ def level_label(code, rule_set) -> str:
     if not code or rule_set is None:
         return code or ""
     try:
-        return f"{code} {engine_rule_set(rule_set).level(code).name}"
+        return engine_rule_set(rule_set).level(code).label()
     except (KeyError, Exception):  # a broken draft or an unknown code: the code alone
         return code

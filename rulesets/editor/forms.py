@@ -53,7 +53,7 @@ class Catalogs:
         self.ratings = [(c, c) for c in seen]
         self.tracks = [(t, t.capitalize()) for t in rs.tracks]
         self.levels = [
-            (t.capitalize(), [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels_of(t)])
+            (t.capitalize(), [(lv.code, lv.label()) for lv in rs.levels_of(t)])
             for t in rs.tracks
         ]
         self.flags = [(f.code, f.description or f.code) for f in rs.flags]
@@ -62,9 +62,9 @@ class Catalogs:
         self.question = {q.code: q for q in rs.questions}
         self.conditions = ConditionCatalog.of(rs)
         self.determines = rs.determines
-        self.all_levels = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels]
+        self.all_levels = [(lv.code, lv.label()) for lv in rs.levels]
         primary = rs.levels_of(rs.primary_track)
-        self.primary_levels = [(lv.code, f"{lv.code} {lv.name}") for lv in primary]
+        self.primary_levels = [(lv.code, lv.label()) for lv in primary]
         bases: dict[str, None] = {}
         variants: dict[str, None] = {}
         for lv in rs.levels:
@@ -383,9 +383,9 @@ class TestCaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         rs = catalogs.rs
         self.catalogs = catalogs
-        primary = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels_of(rs.primary_track)]
+        primary = [(lv.code, lv.label()) for lv in rs.levels_of(rs.primary_track)]
         self.fields["expect_level"].choices = primary
-        wm = [(lv.code, f"{lv.code} {lv.name}") for lv in rs.levels_of(rs.withdrawal_track)]
+        wm = [(lv.code, lv.label()) for lv in rs.levels_of(rs.withdrawal_track)]
         self.fields["expect_withdrawal_level"].choices = [("", "Not checked"), *wm]
         self.fields["expect_modifiers"].choices = catalogs.modifiers
         for d in rs.dimensions:

@@ -57,3 +57,17 @@ def test_placements_name_their_levels(client, clinician_a, patient_a):
     assert "Indicated 2.1 Intensive Outpatient, with withdrawal management 2-WM" in detail
     patient = client.get(reverse("portal:patient_detail", args=[patient_a.pk])).content.decode()
     assert "2.1 Intensive Outpatient" in patient and "with withdrawal management 2-WM" in patient
+
+
+def test_one_formatter_names_every_level(client, clinician_a, patient_a):
+    """A level reads "2.1 Intensive Outpatient" everywhere, a level without a number by its
+    name alone, and a reason that already says what it asks for is not followed by it again."""
+    assessment = make_assessment(clinician_a, patient_a)
+    client.force_login(clinician_a)
+    html = client.get(reverse("placement:recommendation", args=[assessment.pk])).content.decode()
+    assert '<option value="none">No withdrawal management needed</option>' in html
+    assert "none No withdrawal" not in html
+    assert '<option value="2.1" selected>2.1 Intensive Outpatient</option>' in html
+    text = visible_text(html)
+    assert not re.search(r"asks for ([\w.-]+)\.? \(asks for \1", text)
+    assert "(asks for 2.1 Intensive Outpatient)" in text
