@@ -280,9 +280,7 @@ def level_choices(rs: RuleSet, track: str, adolescent: bool) -> list[tuple[str, 
     """Levels a person can be given on a track (adult-only levels left out for adolescents)."""
     closed = "adult" if adolescent else "adolescent"
     return [
-        (lv.code, lv.label(adolescent))
-        for lv in rs.levels_of(track)
-        if lv.population != closed
+        (lv.code, lv.label(adolescent)) for lv in rs.levels_of(track) if lv.population != closed
     ]
 
 

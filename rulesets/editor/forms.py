@@ -53,8 +53,7 @@ class Catalogs:
         self.ratings = [(c, c) for c in seen]
         self.tracks = [(t, t.capitalize()) for t in rs.tracks]
         self.levels = [
-            (t.capitalize(), [(lv.code, lv.label()) for lv in rs.levels_of(t)])
-            for t in rs.tracks
+            (t.capitalize(), [(lv.code, lv.label()) for lv in rs.levels_of(t)]) for t in rs.tracks
         ]
         self.flags = [(f.code, f.description or f.code) for f in rs.flags]
         self.modifiers = [(m.code, f"{m.code} {m.name}") for m in rs.modifiers]
