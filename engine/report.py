@@ -99,12 +99,14 @@ class Report:
         for t in self.tracks:
             bad = sum(t.violations.values())
             how = (
-                f"{t.profiles:,} profile and flag combinations checked as {t.classes:,} classes"
+                f"all {t.profiles:,} combinations of ratings and flags checked, in "
+                f"{t.classes:,} groups that the rules treat alike"
                 if t.method == "enumeration"
-                else f"{t.profiles:,} code profiles (and the flags) checked as {t.classes:,} "
-                "distinct sets of needs (total, and monotone in needs)"
+                else f"all {t.profiles:,} combinations of codes (and the flags) checked, as "
+                f"{t.classes:,} different sets of needs: each gets a level, and more needs "
+                "never give less (monotone in needs)"
                 if t.method == "needs"
-                else "checked by reasoning on the rules (too many profiles to enumerate)"
+                else "checked by reasoning on the rules (too many combinations to try one by one)"
             )
             lines.append(
                 f"{t.track}: {'OK' if not bad else f'{bad:,} problem(s)'} - {how}"

@@ -130,6 +130,10 @@ class RuleForm(forms.Form):
             )
         if kind == "determination":
             self.fields["level"] = forms.ChoiceField(label="The level is", choices=c.primary_levels)
+        if kind in ("placement", "substitution"):
+            for name in ("level", "from_level"):
+                if name in self.fields:  # the page offers only the chosen track's levels
+                    self.fields[name].widget.attrs["data-follows-track"] = "1"
 
     def clean_rule_id(self):
         rule_id = self.cleaned_data["rule_id"].strip()
@@ -176,12 +180,12 @@ class RuleForm(forms.Form):
 
 class ConditionForm(forms.Form):
     group = forms.IntegerField(
-        label="Alternatives group",
+        label="Either-of group",
         required=False,
         min_value=1,
         max_value=99,
-        help_text="Conditions sharing a group number are alternatives (any one of them is "
-        "enough). Leave blank when the condition must hold.",
+        help_text="Conditions with the same number here are alternatives: either of them is "
+        "enough. Leave blank when the condition must hold.",
     )
     kind = forms.ChoiceField(label="Kind of condition")
     dimension = forms.ChoiceField(label="Dimension", required=False)

@@ -129,6 +129,39 @@ document.addEventListener("click", function (evt) {
   sync();
 })();
 
+/* Rule editor: a level list offers only the levels of the track chosen beside it (the other
+   tracks' levels are disabled; the server refuses them anyway, naming the track). */
+(function () {
+  "use strict";
+  var follow = function () {
+    document.querySelectorAll("select[data-follows-track]").forEach(function (levels) {
+      var form = levels.closest("form");
+      var track = form && form.querySelector("select[name$='track']");
+      if (!track || track.selectedIndex < 0) { return; }
+      var name = track.options[track.selectedIndex].text;
+      var chosenOk = true;
+      levels.querySelectorAll("optgroup").forEach(function (group) {
+        var other = group.label !== name && group.label !== "Any";
+        group.disabled = other;
+        group.hidden = other;
+        if (other && levels.selectedOptions[0] && levels.selectedOptions[0].parentNode === group) {
+          chosenOk = false;
+        }
+      });
+      if (!chosenOk) {
+        var first = levels.querySelector("optgroup:not([disabled]) option");
+        if (first) { levels.value = first.value; }
+      }
+    });
+  };
+  document.addEventListener("change", function (evt) {
+    if (evt.target.matches && evt.target.matches("select[name$='track']")) { follow(); }
+  });
+  document.addEventListener("DOMContentLoaded", follow);
+  document.body.addEventListener("htmx:afterSwap", follow);
+  follow();
+})();
+
 /* Substances table: rows are added and removed in place from the formset's empty form. */
 (function () {
   "use strict";

@@ -87,7 +87,12 @@ def test_clone_edit_test_verify_fix_compare_publish(page, live_server):
     page.get_by_role("link", name="Rule sets").first.click()
     page.get_by_role("link", name="Version 4").click()
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name="Verified: total and monotone")).to_be_visible()
+    expect(
+        page.get_by_role(
+            "heading",
+            name="Verified: every profile gets a level, and a worse rating never lowers it",
+        )
+    ).to_be_visible()
     page.get_by_role("link", name="Go to publish").click()
     assert_accessible(page, "publish")
     expect(
@@ -121,3 +126,20 @@ def test_catalog_pages_are_accessible_and_save_in_words(page, live_server):
     page.get_by_role("link", name="Rule sets").first.click()
     page.get_by_role("link", name="Import a file").click()
     assert_accessible(page, "import")
+
+
+def test_a_new_rule_offers_only_the_levels_of_its_track(page, live_server):
+    seed()
+    sign_in(page, live_server, "ruleadmin", next_path="/rules/")
+    page.get_by_role("button", name="Clone into a draft (asam3-default version 3)").click()
+    page.get_by_role("link", name="Add a rule to Treatment").first.click()
+    level = page.get_by_label("At least this level")
+    treatment = level.locator("optgroup[label='Treatment']")
+    withdrawal = level.locator("optgroup[label='Withdrawal']")
+    expect(treatment).not_to_have_attribute("disabled", "")
+    expect(withdrawal).to_have_attribute("disabled", "")
+    page.get_by_label("Track").select_option("withdrawal")
+    expect(treatment).to_have_attribute("disabled", "")
+    expect(withdrawal).not_to_have_attribute("disabled", "")
+    assert level.input_value().endswith("-WM") or level.input_value() == "none"
+    assert_accessible(page, "new rule")

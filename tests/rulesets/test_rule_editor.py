@@ -448,3 +448,19 @@ def test_a_rule_that_does_what_another_does_is_flagged_with_a_link(editor, draft
     data.update({"rule_id": "T-OTHER", "level": "3.7"})
     response = editor.post(url("rule_new", draft, "placement"), data, follow=True)
     assert "does exactly what" not in response.content.decode()
+
+
+def test_verification_and_compare_speak_plainly_and_lead_on(editor, draft, published):
+    page = editor.post(url("verify", draft)).content.decode()
+    assert "Verified: every profile gets a level, and a worse rating never lowers it" in page
+    assert "groups that the rules treat alike" in page
+    assert "classes" not in page and "monotone" not in page and "total and" not in page
+    compare = editor.get(
+        reverse("rules:compare", args=[draft.name]), {"a": published.version, "b": draft.version}
+    ).content.decode()
+    assert f'href="{url("publish", draft)}"' in compare  # compare leads on to publish
+    changes = editor.get(url("changes", draft)).content.decode()
+    assert f"Not published yet: it would replace version {published.version}." in changes
+    assert "It replaced version" not in changes
+    edit = editor.get(url("rule_edit", draft, "T-RELAPSE-ENV")).content.decode()
+    assert "Either-of group" in edit and "Alternatives group" not in edit

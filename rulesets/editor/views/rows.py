@@ -1,5 +1,5 @@
 """One rule row: editing it inline with the condition builder, adding, deleting and moving
-rows; and a version's test cases."""
+rows; verifying and publishing a version; and its test cases."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Rule sets and versions: the list, a version's tables, its release notes and changes,
-cloning, program variants, verifying and publishing."""
+cloning and program variants."""
 
 from __future__ import annotations
 
