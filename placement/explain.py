@@ -25,7 +25,9 @@ class DimensionExplanation:
     code: str
     name: str
     rating: object
-    anchor: str
+    # Why the rating is what it is, from this person's answers (the rating rules that decided
+    # it) or the clinician's choice: never the scale's generic wording for the rating.
+    basis: str
     suggested: object
     justification: str
     notes: str
@@ -146,7 +148,11 @@ def explain(recommendation: Recommendation, assessment=None) -> Explanation:
                 code=d.code,
                 name=d.name,
                 rating=rating,
-                anchor=d.anchors[d.position(rating)] if d.anchors and rating is not None else "",
+                basis=_rating_basis(
+                    rating,
+                    recommendation.suggested_ratings.get(d.code),
+                    by_dim.get(d.code, []),
+                ),
                 suggested=recommendation.suggested_ratings.get(d.code),
                 justification=assessment.justifications.get(d.code, ""),
                 notes=assessment.notes.get(d.code, ""),
@@ -261,6 +267,19 @@ def _changed_drivers(rs: RuleSet, recommendation: Recommendation, previous) -> l
         if d.code in driving and before is not None and now != before:
             out.append(f"{d.code} {d.short_name or d.name}: {before} -> {now}")
     return out
+
+
+def _rating_basis(rating, suggested, reasons: list[dict]) -> str:
+    """The rating in this person's terms: the answers behind it (the deciding rating rules'
+    words), or that the clinician chose it."""
+    if rating is None:
+        return ""
+    if suggested is not None and rating != suggested:
+        return f"Rated {rating} by the clinician; the answers suggested {suggested}."
+    deciding = [r["text"] for r in reasons if r.get("deciding") and r.get("text")]
+    if deciding:
+        return "From the answers: " + "; ".join(deciding) + "."
+    return "No answer on this dimension raised the rating."
 
 
 def _with_asks(rs: RuleSet, reason: dict, adolescent: bool) -> dict:

@@ -1,6 +1,7 @@
 """Clinicians read levels and reasons in words; rule IDs and the rule-set version are one
 switch away, in the page but hidden until asked for."""
 
+import io
 import re
 
 import pytest
@@ -71,3 +72,28 @@ def test_one_formatter_names_every_level(client, clinician_a, patient_a):
     text = visible_text(html)
     assert not re.search(r"asks for ([\w.-]+)\.? \(asks for \1", text)
     assert "(asks for 2.1 Intensive Outpatient)" in text
+
+
+def test_ratings_are_explained_by_the_answers_given_never_the_scale_wording(
+    client, clinician_a, patient_a, supervisor_a
+):
+    """A person who denied suicidal thoughts, D3 rated 2 for moderate symptoms: neither the
+    recommendation nor the signed PDF says "thoughts of self-harm" or "thoughts of death"."""
+    from pypdf import PdfReader
+
+    from placement.services.documents import placement_render_pdf
+    from placement.services.reviews import review_approve, review_claim
+
+    placement = make_submitted(clinician_a, patient_a)
+    client.force_login(clinician_a)
+    html = client.get(
+        reverse("placement:recommendation", args=[placement.assessment_id])
+    ).content.decode()
+    review_claim(placement_id=placement.pk, user=supervisor_a)
+    review_approve(placement_id=placement.pk, user=supervisor_a)
+    placement.refresh_from_db()
+    document = placement_render_pdf(placement)
+    pdf = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(document.pdf)).pages)
+    for text in (visible_text(html), " ".join(pdf.split())):
+        assert "thoughts of self-harm" not in text and "thoughts of death" not in text
+        assert "From the answers:" in text

@@ -134,7 +134,7 @@ def test_verify_rules_passes_on_the_default():
     code, out, _ = run("verify_rules")
     assert code == 0
     assert "monotonicity violations: 0" in out
-    assert "1,024,000,000 profile and flag combinations" in out  # 16 flags
+    assert "all 1,024,000,000 combinations of ratings and flags" in out  # 16 flags
     assert out.splitlines()[0] == "asam3-default@3 (published)"
 
 
