@@ -152,6 +152,8 @@ def test_a_fourth_edition_assessment_end_to_end(
 
     pdf_html = render_to_string("pdf/placement.html", placement_context(placement))
     assert "ASAM Criteria, 4th edition" in pdf_html
+    assert "Dimension 6: person-centered considerations" in pdf_html
+    assert "Wants to keep working days; prefers evening groups." in pdf_html
     from auditlog.models import LogEntry
 
     from audit.selectors import describe_entry

@@ -332,3 +332,30 @@ def test_pdf_cannot_read_local_files_through_html(tmp_path):
         string=html, base_url="stepwise-static:", url_fetcher=StaticOnlyFetcher()
     ).write_pdf()
     assert pdf.startswith(b"%PDF")  # rendered without fetching either resource
+
+
+def test_the_first_page_of_the_signed_pdf_says_what_a_reader_needs_first(
+    supervisor_client, submitted, supervisor_a
+):
+    """Page 1: the person, the recommended and provided levels, the signer and the date, the
+    edition and the rule-set version. No page of the document holds a lone line."""
+    from io import BytesIO
+
+    from django.utils import timezone
+    from pypdf import PdfReader
+
+    claim(supervisor_client, submitted)
+    approve(supervisor_client, submitted, comment="Agree.")
+    response = supervisor_client.get(reverse("placement:placement_pdf", args=[submitted.pk]))
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(BytesIO(response.content)).pages]
+    first = pages[0]
+    submitted.refresh_from_db()
+    patient = submitted.assessment.patient
+    signed = timezone.localtime(submitted.signature.signed_at).strftime("%Y-%m-%d")
+    assert f"{patient.given_name} {patient.family_name}" in first and patient.mrn in first
+    assert "Recommended 2.1 Intensive Outpatient" in first
+    assert "Provided (clinician) 2.1 Intensive Outpatient" in first
+    assert f"Signed {supervisor_a.get_full_name()} (Supervisor), {signed}" in first
+    assert "ASAM Criteria, 3rd edition" in first and "asam3-default@3" in first
+    assert "Ratings" not in first  # the details start on a page of their own
+    assert len(pages) >= 2 and all(len(p) > 200 for p in pages)
