@@ -15,6 +15,7 @@ urlpatterns = [
     path(V, views.version, name="version"),
     path(V + "changes/", views.changes, name="changes"),
     path(V + "clone/", views.clone, name="clone"),
+    path(V + "release-notes/", views.release_notes, name="release_notes"),
     path(V + "variant/", views.make_variant, name="variant"),
     path(V + "verify/", views.verify, name="verify"),
     path(V + "publish/", views.publish, name="publish"),

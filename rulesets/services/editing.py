@@ -42,6 +42,24 @@ def _locked_draft(rule_set: RuleSet) -> RuleSet:
     return locked
 
 
+MAX_RELEASE_NOTES = 20_000
+
+
+@transaction.atomic
+def rule_set_release_notes_save(*, rule_set: RuleSet, text: str) -> RuleSet:
+    """A draft's release notes: what changed in this version and why, with the sources. They
+    decide nothing, so a verified draft stays verified."""
+    locked = _locked_draft(rule_set)
+    text = text.replace("\r\n", "\n").strip()
+    if len(text) > MAX_RELEASE_NOTES:
+        raise RuleEditError(
+            [f"The release notes are {len(text):,} characters; at most {MAX_RELEASE_NOTES:,}."]
+        )
+    locked.release_notes = text
+    locked.save(update_fields=["release_notes"])
+    return locked
+
+
 def _own_problems(rule_set: RuleSet, rule_id: str) -> list[str]:
     prefix = f"Rule {rule_id}:"
     return [p for p in rule_set_problems(rule_set=rule_set) if p.startswith(prefix)]
@@ -191,6 +209,7 @@ __all__ = [
     "rule_row_delete",
     "rule_row_move",
     "rule_row_save",
+    "rule_set_release_notes_save",
     "test_case_add",
     "test_case_delete",
 ]

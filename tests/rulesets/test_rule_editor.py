@@ -464,3 +464,35 @@ def test_verification_and_compare_speak_plainly_and_lead_on(editor, draft, publi
     assert "It replaced version" not in changes
     edit = editor.get(url("rule_edit", draft, "T-RELAPSE-ENV")).content.decode()
     assert "Either-of group" in edit and "Alternatives group" not in edit
+
+
+def test_release_notes_are_written_on_the_drafts_page_and_keep_it_verified(
+    editor, draft, rule_admin
+):
+    from rulesets.services import rule_set_is_verified, rule_set_verify
+
+    rule_set_verify(rule_set=draft, user=rule_admin)
+    page = editor.get(url("version", draft)).content.decode()
+    assert 'name="release_notes"' in page and "Release notes" in page
+    response = editor.post(
+        url("release_notes", draft), {"release_notes": "  Raises D6 3 to 3.5 (state rule 12).\n"}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("#release-notes")
+    draft.refresh_from_db()
+    assert draft.release_notes == "Raises D6 3 to 3.5 (state rule 12)."
+    assert rule_set_is_verified(rule_set=draft)  # notes decide nothing
+    changes = editor.get(url("changes", draft)).content.decode()
+    assert "Raises D6 3 to 3.5 (state rule 12)." in changes
+    too_long = editor.post(
+        url("release_notes", draft), {"release_notes": "x" * 20_001}, follow=True
+    )
+    assert "at most 20,000" in too_long.content.decode()
+    draft.refresh_from_db()
+    assert draft.release_notes == "Raises D6 3 to 3.5 (state rule 12)."
+
+
+def test_a_published_versions_release_notes_cannot_be_changed(editor, published):
+    response = editor.post(url("release_notes", published), {"release_notes": "rewritten"})
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.release_notes != "rewritten"

@@ -99,6 +99,8 @@ TABLE = {
     ),
     "rules:version": ("GET", PUB, EDITORS),
     "rules:clone": ("POST", PUB, only({"rule_admin": 302, "superuser": 302}, 403)),
+    # Release notes change only on a draft: a published version refuses everyone.
+    "rules:release_notes": ("POST", PUB, only({}, 403)),
     # An empty POST makes no variant: back to the page with the reason.
     "rules:variant": ("POST", PUB, only({"rule_admin": 302, "superuser": 302}, 403)),
     "rules:verify": ("GET", DR, EDITORS),

@@ -18,7 +18,7 @@ from .rows import (
     test_cases,
     verify,
 )
-from .sets import changes, clone, make_variant, rule_sets, version
+from .sets import changes, clone, make_variant, release_notes, rule_sets, version
 
 __all__ = [
     "catalog",
@@ -35,6 +35,7 @@ __all__ = [
     "make_variant",
     "publish",
     "question_edit",
+    "release_notes",
     "rule_delete",
     "rule_edit",
     "rule_move",

@@ -18,6 +18,7 @@ from rulesets.services import (
     rule_set_problems,
     rule_set_test_results,
 )
+from rulesets.services.editing import RuleEditError, rule_set_release_notes_save
 
 from ..selectors import (
     impact_for_user,
@@ -27,7 +28,14 @@ from ..selectors import (
     rule_set_get,
     version_tables,
 )
-from .common import DEFAULTS_NOTE, _catalogs, _context, _require_rule_admin, _version_url
+from .common import (
+    DEFAULTS_NOTE,
+    _catalogs,
+    _context,
+    _draft,
+    _require_rule_admin,
+    _version_url,
+)
 
 # -- rule sets and versions ------------------------------------------------------------------
 
@@ -95,6 +103,20 @@ def version(request, name: str, version: int):
             **ownership(user=request.user, rule_set=rule_set),
         ),
     )
+
+
+@require_POST
+def release_notes(request, name: str, version: int):
+    """A draft's release notes, written on its page (they travel with every export)."""
+    _require_rule_admin(request.user)
+    rule_set = _draft(name, version)
+    try:
+        rule_set_release_notes_save(rule_set=rule_set, text=request.POST.get("release_notes", ""))
+    except RuleEditError as exc:
+        messages.error(request, exc.problems[0])
+    else:
+        messages.success(request, "Release notes saved.")
+    return redirect(_version_url(rule_set, "release-notes"))
 
 
 @require_POST
