@@ -96,9 +96,17 @@ class RuleForm(forms.Form):
         label="Source or caveat (for administrators)", max_length=300, required=False
     )
 
-    def __init__(self, *args, kind: str, catalogs: Catalogs, taken: set[str], **kwargs):
+    def __init__(
+        self, *args, kind: str, catalogs: Catalogs, taken: set[str], new: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.kind, self.catalogs, self.taken = kind, catalogs, taken
+        self.kind, self.catalogs, self.taken, self.new = kind, catalogs, taken, new
+        if new:  # a new rule's ID may be left to the editor, which suggests one on save
+            self.fields["rule_id"].required = False
+            self.fields["rule_id"].help_text = (
+                "Leave blank and one is made from the track and the conditions (you can change "
+                "it afterwards)."
+            )
         c = catalogs
         if kind in ("placement", "substitution"):
             self.fields["track"] = forms.ChoiceField(label="Track", choices=c.tracks)
@@ -137,6 +145,8 @@ class RuleForm(forms.Form):
 
     def clean_rule_id(self):
         rule_id = self.cleaned_data["rule_id"].strip()
+        if not rule_id and self.new:
+            return ""  # suggested once the conditions are known (suggested_rule_id)
         if not rule_id or any(ch.isspace() for ch in rule_id):
             raise ValidationError("Use letters, digits and dashes, without spaces.")
         if rule_id in self.taken:
@@ -176,6 +186,63 @@ class RuleForm(forms.Form):
         if "rating" in d:
             fields["rating"] = str(d["rating"])
         return fields
+
+
+_ID_PREFIX = {
+    "substitution": "S",
+    "modifier": "M",
+    "rating": "R",
+    "flag": "F",
+    "need": "N",
+    "determination": "L",
+}
+
+
+def _reads(when: list[dict]) -> list[str]:
+    """The dimensions, flags and questions conditions read, in order, once each."""
+    out: list[str] = []
+    for cond in when:
+        if "any_of" in cond:
+            found = _reads(cond["any_of"])
+        elif "rating" in cond:
+            found = [str(cond["rating"])]
+        elif "at_least" in cond:
+            found = [f"{cond['at_least']}-OF-{len(cond.get('of', []))}"]
+        elif "flag" in cond:
+            found = [str(cond["flag"])]
+        elif "answer" in cond:
+            found = [str(cond["answer"])]
+        elif "need" in cond:
+            found = ["NEEDS"]
+        else:
+            found = []
+        out.extend(x for x in found if x not in out)
+    return out
+
+
+def suggested_rule_id(kind: str, fields: dict, when: list[dict], taken: set[str], rs) -> str:
+    """A rule ID from the track (or kind), what the conditions read and the outcome, e.g.
+    T-D5-D6-3.5 for "When D5 ... and D6 ...: treatment at least 3.5"; unique in the version."""
+    if kind == "placement":
+        prefix = "T" if fields.get("track") == rs.primary_track else "W"
+    else:
+        prefix = _ID_PREFIX.get(kind, "X")
+    outcome = {
+        "placement": fields.get("level"),
+        "substitution": fields.get("level"),
+        "modifier": fields.get("modifier"),
+        "rating": f"{fields.get('dimension')}-{fields.get('rating')}",
+        "flag": fields.get("flag"),
+        "need": fields.get("level") or fields.get("modifier"),
+        "determination": fields.get("level"),
+    }.get(kind)
+    parts = [prefix, *_reads(when)[:3], str(outcome or "")]
+    base = "-".join(p for p in parts if p)
+    base = "".join(ch if ch.isalnum() or ch in ".-_" else "-" for ch in base.upper())[:50]
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
 
 
 class ConditionForm(forms.Form):

@@ -496,3 +496,22 @@ def test_a_published_versions_release_notes_cannot_be_changed(editor, published)
     assert response.status_code == 403
     published.refresh_from_db()
     assert published.release_notes != "rewritten"
+
+
+def test_a_new_rules_id_may_be_left_blank_and_is_made_from_track_and_conditions(editor, draft):
+    page = editor.get(url("rule_edit", draft, "T-RELAPSE-ENV"))
+    form, conditions = page.context["form"], page.context["conditions"]
+    data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
+    data.update({"cond-TOTAL_FORMS": str(len(conditions.forms)), "cond-INITIAL_FORMS": "0"})
+    for i, c in enumerate(conditions.forms):
+        data.update({f"cond-{i}-{k}": v for k, v in c.initial.items() if v is not None})
+    data.update({"rule_id": "", "level": "3.7"})
+    new_page = editor.get(url("rule_new", draft, "placement")).content.decode()
+    assert "Leave blank and one is made from the track and the conditions" in new_page
+    response = editor.post(url("rule_new", draft, "placement"), data, follow=True)
+    assert draft.rules.filter(rule_id="T-D5-D6-3.7").exists()
+    assert "Saved T-D5-D6-3.7" in response.content.decode()
+    editor.post(url("rule_new", draft, "placement"), {**data, "level": "3.7"})
+    assert draft.rules.filter(rule_id="T-D5-D6-3.7-2").exists()  # unique in the version
+    edit = editor.get(url("rule_edit", draft, "T-D5-D6-3.7")).context["form"]
+    assert edit.fields["rule_id"].required  # an existing rule keeps an ID

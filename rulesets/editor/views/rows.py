@@ -54,7 +54,9 @@ def _rule_forms(
         if kind == "substitution":
             initial["level"] = item["to_level"]
         cond_initial = f.condition_initial(item["when"])
-    form = f.RuleForm(data, kind=kind, catalogs=catalogs, taken=taken, initial=initial)
+    form = f.RuleForm(
+        data, kind=kind, catalogs=catalogs, taken=taken, initial=initial, new=rule is None
+    )
     conditions = f.ConditionFormSet(
         data,
         prefix="cond",
@@ -108,10 +110,13 @@ def _save_rule(request, rule_set, kind, rule: Rule | None):
     form, conditions = _rule_forms(rule_set, kind, data, rule)
     valid = form.is_valid() & conditions.is_valid()
     if valid:
-        try:
-            saved = rule_row_save(
-                rule_set=rule_set, rule=rule, fields=form.rule_fields(), when=conditions.when()
+        fields, when = form.rule_fields(), conditions.when()
+        if not fields["rule_id"]:
+            fields["rule_id"] = f.suggested_rule_id(
+                kind, fields, when, form.taken, form.catalogs.rs
             )
+        try:
+            saved = rule_row_save(rule_set=rule_set, rule=rule, fields=fields, when=when)
         except RuleEditError as exc:
             for problem in exc.problems:
                 form.add_error(None, problem)
