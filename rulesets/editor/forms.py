@@ -18,7 +18,7 @@ from engine import (
     RuleSet,
     check_condition,
 )
-from intake.forms import TextField, question_field
+from intake.forms import question_field
 
 # The engine's words for each comparison, with a hint where the builder needs one.
 _OP_HINTS = {
@@ -186,63 +186,6 @@ class RuleForm(forms.Form):
         if "rating" in d:
             fields["rating"] = str(d["rating"])
         return fields
-
-
-_ID_PREFIX = {
-    "substitution": "S",
-    "modifier": "M",
-    "rating": "R",
-    "flag": "F",
-    "need": "N",
-    "determination": "L",
-}
-
-
-def _reads(when: list[dict]) -> list[str]:
-    """The dimensions, flags and questions conditions read, in order, once each."""
-    out: list[str] = []
-    for cond in when:
-        if "any_of" in cond:
-            found = _reads(cond["any_of"])
-        elif "rating" in cond:
-            found = [str(cond["rating"])]
-        elif "at_least" in cond:
-            found = [f"{cond['at_least']}-OF-{len(cond.get('of', []))}"]
-        elif "flag" in cond:
-            found = [str(cond["flag"])]
-        elif "answer" in cond:
-            found = [str(cond["answer"])]
-        elif "need" in cond:
-            found = ["NEEDS"]
-        else:
-            found = []
-        out.extend(x for x in found if x not in out)
-    return out
-
-
-def suggested_rule_id(kind: str, fields: dict, when: list[dict], taken: set[str], rs) -> str:
-    """A rule ID from the track (or kind), what the conditions read and the outcome, e.g.
-    T-D5-D6-3.5 for "When D5 ... and D6 ...: treatment at least 3.5"; unique in the version."""
-    if kind == "placement":
-        prefix = "T" if fields.get("track") == rs.primary_track else "W"
-    else:
-        prefix = _ID_PREFIX.get(kind, "X")
-    outcome = {
-        "placement": fields.get("level"),
-        "substitution": fields.get("level"),
-        "modifier": fields.get("modifier"),
-        "rating": f"{fields.get('dimension')}-{fields.get('rating')}",
-        "flag": fields.get("flag"),
-        "need": fields.get("level") or fields.get("modifier"),
-        "determination": fields.get("level"),
-    }.get(kind)
-    parts = [prefix, *_reads(when)[:3], str(outcome or "")]
-    base = "-".join(p for p in parts if p)
-    base = "".join(ch if ch.isalnum() or ch in ".-_" else "-" for ch in base.upper())[:50]
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    return candidate
 
 
 class ConditionForm(forms.Form):
@@ -523,97 +466,3 @@ class TestCaseForm(forms.Form):
             if d.get("check_modifiers")
             else None,
         }
-
-
-class LevelForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=160)
-    adolescent_name = forms.CharField(
-        label="Name for adolescents",
-        max_length=160,
-        required=False,
-        help_text="Leave blank when it is the same.",
-    )
-    hours_adult = forms.CharField(label="Hours, adults", max_length=200, required=False)
-    hours_adolescent = forms.CharField(label="Hours, adolescents", max_length=200, required=False)
-    review_days = forms.IntegerField(
-        label="Review after (days)", required=False, min_value=1, max_value=365
-    )
-    setting = TextField(max_length=2000, label="What it is like (for patients)")
-    suits = TextField(max_length=2000, label="Who it suits (for patients)")
-    intensity = forms.IntegerField(
-        label="Care intensity",
-        min_value=0,
-        max_value=99,
-        help_text="One scale for every rule set and edition (0 no care, 1 early intervention "
-        "... 11 hospital): the review queue puts more intensive care first, and a review across "
-        "editions compares it. Levels with the same care share a number.",
-    )
-    crosswalk_3rd = forms.CharField(
-        label="Nearest 3rd-edition level",
-        max_length=20,
-        required=False,
-        help_text="4th edition: the 3rd-edition level a reviewer reads this one as.",
-    )
-
-    def __init__(self, *args, fourth_edition: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not fourth_edition:
-            del self.fields["crosswalk_3rd"]
-
-
-class DimensionForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=120)
-    short_name = forms.CharField(
-        label="Short name", max_length=60, required=False, help_text="For tabs, e.g. Withdrawal."
-    )
-
-    def __init__(self, *args, scale, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scale = scale
-        for code in scale:
-            self.fields[f"anchor_{code}"] = forms.CharField(
-                label=f"Rating {code} means", max_length=300, required=False
-            )
-
-    def anchors(self) -> list[str]:
-        values = [self.cleaned_data.get(f"anchor_{c}", "").strip() for c in self.scale]
-        return values if any(values) else []
-
-
-class QuestionForm(forms.Form):
-    label = forms.CharField(label="Question", max_length=300)
-    help_text = TextField(max_length=2000, label="Help for the clinician")
-    step = forms.ChoiceField(label="Asked on the step")
-    order = forms.IntegerField(label="Order on the step", min_value=0, max_value=32767)
-    required = forms.BooleanField(label="Must be answered", required=False)
-    choices = TextField(
-        max_length=4000,
-        label="Choices, one per line: value | label",
-        help_text="Only for questions with a list of answers. Values are used by the rules; "
-        "labels are what people read.",
-    )
-
-    def __init__(self, *args, steps, question_type: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.question_type = question_type
-        self.fields["step"].choices = steps
-        if question_type not in ("choice", "multichoice"):
-            del self.fields["choices"]
-
-    def clean_choices(self):
-        text = self.cleaned_data.get("choices", "")
-        lines = [x for x in text.splitlines() if x.strip()]
-        if not lines:
-            raise ValidationError("A list question needs choices, one per line.")
-        pairs = []
-        for n, line in enumerate(lines, 1):
-            if "|" not in line:
-                raise ValidationError(f"Line {n}: write it as value | label.")
-            value, label = (p.strip() for p in line.split("|", 1))
-            if not value or not label:
-                raise ValidationError(f"Line {n}: both a value and a label are needed.")
-            pairs.append([value, label])
-        values = [v for v, _ in pairs]
-        if len(set(values)) != len(values):
-            raise ValidationError("A value appears twice.")
-        return pairs

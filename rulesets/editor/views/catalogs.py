@@ -14,7 +14,7 @@ from rulesets.services.editing import (
     question_save,
 )
 
-from .. import forms as f
+from ..catalog_forms import DimensionForm, LevelForm, QuestionForm
 from ..selectors import (
     rule_set_get,
 )
@@ -69,7 +69,7 @@ def level_edit(request, name: str, version: int, code: str):
         "intensity",
         "crosswalk_3rd",
     )
-    form = f.LevelForm(
+    form = LevelForm(
         request.POST or None,
         initial={k: getattr(level, k) for k in fields},
         fourth_edition=rule_set.edition == "4",
@@ -99,7 +99,7 @@ def dimension_edit(request, name: str, version: int, code: str):
         "short_name": dim.short_name,
         **{f"anchor_{c}": a for c, a in zip(scale, anchors, strict=False)},
     }
-    form = f.DimensionForm(request.POST or None, scale=scale, initial=initial)
+    form = DimensionForm(request.POST or None, scale=scale, initial=initial)
     if request.method == "POST" and form.is_valid():
         dimension_save(
             rule_set=rule_set,
@@ -137,7 +137,7 @@ def question_edit(request, name: str, version: int, code: str):
         "required": q.required,
         "choices": q.choices,
     }
-    form = f.QuestionForm(request.POST or None, steps=steps, question_type=q.type, initial=initial)
+    form = QuestionForm(request.POST or None, steps=steps, question_type=q.type, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             question_save(rule_set=rule_set, question=q, data=dict(form.cleaned_data))

@@ -29,6 +29,7 @@ from rulesets.services.editing import (
 )
 
 from .. import forms as f
+from ..rule_ids import suggested_rule_id
 from ..selectors import (
     identical_rules,
     rule_set_get,
@@ -112,9 +113,7 @@ def _save_rule(request, rule_set, kind, rule: Rule | None):
     if valid:
         fields, when = form.rule_fields(), conditions.when()
         if not fields["rule_id"]:
-            fields["rule_id"] = f.suggested_rule_id(
-                kind, fields, when, form.taken, form.catalogs.rs
-            )
+            fields["rule_id"] = suggested_rule_id(kind, fields, when, form.taken, form.catalogs.rs)
         try:
             saved = rule_row_save(rule_set=rule_set, rule=rule, fields=fields, when=when)
         except RuleEditError as exc:
