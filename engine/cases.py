@@ -43,6 +43,8 @@ class TestCase:
     expect_level: str = ""
     expect_withdrawal_level: str = ""  # empty: not checked
     expect_modifiers: tuple[str, ...] | None = None  # None: not checked
+    # How the treatment level is compared: exactly, or at least / at most as intensive.
+    expect_compare: str = "exact"
 
     def as_data(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name}
@@ -53,6 +55,8 @@ class TestCase:
         if self.flags:
             out["flags"] = dict(self.flags)
         expect: dict[str, Any] = {"level": self.expect_level}
+        if self.expect_compare != "exact":
+            expect["compare"] = self.expect_compare
         if self.expect_withdrawal_level:
             expect["withdrawal_level"] = self.expect_withdrawal_level
         if self.expect_modifiers is not None:
@@ -140,6 +144,12 @@ def cases_from_data(items: Any) -> list[TestCase]:
                 bad = True
         if bad:
             continue
+        compare = expect.get("compare", "exact")
+        if compare not in COMPARES:
+            problems.append(
+                f"{where}: 'expect.compare' must be one of {', '.join(COMPARES)} (or left out)."
+            )
+            continue
         modifiers = expect.get("modifiers")
         if modifiers is not None and not (
             isinstance(modifiers, list)
@@ -157,11 +167,27 @@ def cases_from_data(items: Any) -> list[TestCase]:
                 expect_level=str(expect["level"]),
                 expect_withdrawal_level=str(expect.get("withdrawal_level") or ""),
                 expect_modifiers=tuple(modifiers) if modifiers is not None else None,
+                expect_compare=compare,
             )
         )
     if problems:
         raise RuleSetError(problems)
     return out
+
+
+COMPARES = ("exact", "at least", "at most")
+
+
+def _level_as_expected(rs: RuleSet, level: str | None, case: TestCase) -> bool:
+    """The treatment level against the expectation: the same code, or (at least / at most) a
+    level at least or at most as intensive on the track's own order."""
+    if case.expect_compare == "exact" or level is None:
+        return level == case.expect_level
+    try:
+        got, want = rs.level(level).rank, rs.level(case.expect_level).rank
+    except KeyError:  # an expected level this set does not have
+        return False
+    return got >= want if case.expect_compare == "at least" else got <= want
 
 
 def run_case(rs: RuleSet, case: TestCase) -> CaseResult:
@@ -178,8 +204,9 @@ def run_case(rs: RuleSet, case: TestCase) -> CaseResult:
     except InputError as exc:
         return CaseResult(case, False, problems=(f"The input cannot be used: {exc}",))
     problems = []
-    if decision.level != case.expect_level:
-        problems.append(f"treatment level is {decision.level}, expected {case.expect_level}")
+    if not _level_as_expected(rs, decision.level, case):
+        how = "" if case.expect_compare == "exact" else f"{case.expect_compare} "
+        problems.append(f"treatment level is {decision.level}, expected {how}{case.expect_level}")
     wm = decision.withdrawal_level or ""
     if case.expect_withdrawal_level and wm != case.expect_withdrawal_level:
         problems.append(

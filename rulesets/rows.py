@@ -213,6 +213,7 @@ def test_case_data(row) -> dict:
         expect_level=row.expect_level,
         expect_withdrawal_level=row.expect_withdrawal_level,
         expect_modifiers=tuple(row.expect_modifiers) if row.expect_modifiers is not None else None,
+        expect_compare=row.expect_compare,
     ).as_data()
 
 
@@ -380,4 +381,5 @@ def write_test_cases(items, rule_set, m) -> None:
             expect_modifiers=list(case.expect_modifiers)
             if case.expect_modifiers is not None
             else None,
+            expect_compare=case.expect_compare,
         )

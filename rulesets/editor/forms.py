@@ -380,6 +380,12 @@ class TestCaseForm(forms.Form):
         widget=forms.RadioSelect,
         initial="ratings",
     )
+    expect_compare = forms.ChoiceField(
+        label="The treatment level should be",
+        choices=[("exact", "exactly"), ("at least", "at least"), ("at most", "at most")],
+        initial="exact",
+        required=False,  # left out: exactly
+    )
     expect_level = forms.ChoiceField(label="Expected treatment level")
     expect_withdrawal_level = forms.ChoiceField(
         label="Expected withdrawal management", required=False
@@ -461,6 +467,7 @@ class TestCaseForm(forms.Form):
             "answers": answers,
             "flags": dict.fromkeys(d.get("flags", []), True),
             "expect_level": d["expect_level"],
+            "expect_compare": d.get("expect_compare") or "exact",
             "expect_withdrawal_level": d.get("expect_withdrawal_level", ""),
             "expect_modifiers": list(d.get("expect_modifiers", []))
             if d.get("check_modifiers")

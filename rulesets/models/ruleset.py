@@ -433,6 +433,12 @@ class RuleTestCase(RuleSetRow):
         "expected withdrawal management", max_length=20, blank=True
     )
     expect_modifiers = models.JSONField("expected modifiers", null=True, blank=True)
+    expect_compare = models.CharField(
+        "the treatment level is",
+        max_length=10,
+        choices=[("exact", "exactly"), ("at least", "at least"), ("at most", "at most")],
+        default="exact",
+    )
     history = HistoricalRecords(table_name="placement_historicalruletestcase")
 
     class Meta:

@@ -378,6 +378,11 @@ def _tests(wb, problems: list[str], data: dict) -> list[dict]:
         if mods is not None:
             words = [m.strip() for m in str(mods).split(",") if m.strip()]
             expect["modifiers"] = [] if words == ["none"] else words
+        compare = ws.text(n, row, "Expected level is").strip().lower()
+        if compare in ("at least", "at most"):
+            expect["compare"] = compare
+        elif compare not in ("", "exactly", "exact"):
+            ws.bad(n, "Expected level is", f"'{compare}' is not exactly, at least or at most")
         case["expect"] = expect
         out.append(case)
     return out

@@ -214,6 +214,7 @@ def workbook_bytes(data: dict) -> bytes:
         "Expected level",
         "Expected withdrawal",
         "Expected modifiers",
+        "Expected level is",
     ]
     test_rows = []
     for t in data.get("tests", []):
@@ -232,6 +233,7 @@ def workbook_bytes(data: dict) -> bytes:
                 expect.get("level", ""),
                 expect.get("withdrawal_level", ""),
                 None if mods is None else (", ".join(mods) or "none"),
+                {"at least": "at least", "at most": "at most"}.get(expect.get("compare", ""), ""),
             ]
         )
     sheet("Tests", test_header, test_rows, [("Input", "Test inputs")])

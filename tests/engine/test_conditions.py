@@ -98,3 +98,23 @@ def test_kept_variant_and_ceiling_must_name_what_the_set_has():
     found = problems(odd)
     assert "No level has the variant 'XYZ' that needs must keep." in found
     assert "The ceiling level '9' is not a level of this rule set." in found
+
+
+def test_a_test_case_may_expect_at_least_or_at_most_a_level(v3_rs):
+    """Ratings that give 2.1: "at least 1" and "at most 2.5" pass, "at least 2.5" fails
+    saying how it compared; the expectation travels through the file format."""
+    from engine import cases_from_data, run_cases
+
+    ratings = {"D1": 2, "D2": 1, "D3": 2, "D4": 2, "D5": 2, "D6": 0}
+
+    def case(compare, level):
+        return {"name": f"{compare} {level}", "ratings": ratings,
+                "expect": {"level": level, "compare": compare}}  # fmt: skip
+
+    items = [case("at least", "1"), case("at most", "2.5"), case("at least", "2.5")]
+    results = run_cases(v3_rs, cases_from_data(items))
+    assert [r.passed for r in results] == [True, True, False]
+    assert "treatment level is 2.1, expected at least 2.5" in results[2].problems
+    assert [c.as_data()["expect"] for c in cases_from_data(items)] == [i["expect"] for i in items]
+    with pytest.raises(Exception, match=r"expect\.compare"):
+        cases_from_data([case("roughly", "2.1")])

@@ -5,6 +5,7 @@ line. Published and retired versions are refused on the server."""
 
 import io
 
+import openpyxl
 import pytest
 import yaml
 from django.urls import reverse
@@ -515,3 +516,25 @@ def test_a_new_rules_id_may_be_left_blank_and_is_made_from_track_and_conditions(
     assert draft.rules.filter(rule_id="T-D5-D6-3.7-2").exists()  # unique in the version
     edit = editor.get(url("rule_edit", draft, "T-D5-D6-3.7")).context["form"]
     assert edit.fields["rule_id"].required  # an existing rule keeps an ID
+
+
+def test_a_test_case_can_expect_at_least_a_level_and_keeps_it_in_a_spreadsheet(
+    editor, draft, rule_admin
+):
+    from rulesets.services.imports import rule_set_import_file
+
+    data = {"name": "Severe relapse risk needs residential or more", "source": "ratings",
+            "expect_compare": "at least", "expect_level": "3.1",
+            **{f"r_D{i}": "0" for i in range(1, 7)}, "r_D5": "4"}  # fmt: skip
+    response = editor.post(url("tests", draft), data)
+    page = editor.get(response["Location"]).content.decode()
+    assert "it passes" in page and "at least 3.1" in page  # 3.5 is at least 3.1
+    assert draft.ruletestcases.get(name=data["name"]).expect_compare == "at least"
+    xlsx = editor.get(url("export", draft, "xlsx")).content
+    wb = openpyxl.load_workbook(io.BytesIO(xlsx))
+    header = [c.value for c in wb["Tests"][1]]
+    row = next(r for r in wb["Tests"].iter_rows(values_only=True) if r[0] == data["name"])
+    assert row[header.index("Expected level is")] == "at least"
+    copy = rule_set_import_file(user=rule_admin, file_name="copy.xlsx", raw=xlsx)
+    assert copy.ruletestcases.get(name=data["name"]).expect_compare == "at least"
+    assert copy.ruletestcases.exclude(name=data["name"]).filter(expect_compare="exact").exists()
