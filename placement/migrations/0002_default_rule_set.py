@@ -4,7 +4,7 @@
 from django.db import migrations
 from django.utils import timezone
 
-from . import _frozen
+from rulesets.migrations import _frozen
 
 
 def seed(apps, schema_editor):

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 from django.db import migrations
 
-from . import _frozen
+from rulesets.migrations import _frozen
 
 
 def seed_cases(apps, schema_editor):

@@ -3,7 +3,7 @@
 
 from django.db import migrations, models
 
-from . import _frozen
+from rulesets.migrations import _frozen
 
 
 def short_names(apps, schema_editor):

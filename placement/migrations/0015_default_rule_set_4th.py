@@ -5,7 +5,7 @@ the 3rd-edition default. Programs keep the 3rd edition until their setting says 
 from django.db import migrations
 from django.utils import timezone
 
-from . import _frozen
+from rulesets.migrations import _frozen
 
 NAME = "asam4-default"
 

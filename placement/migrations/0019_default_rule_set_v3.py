@@ -11,7 +11,7 @@ from django.db import migrations
 from django.db.models import Max
 from django.utils import timezone
 
-from . import _frozen
+from rulesets.migrations import _frozen
 
 NAME = "asam3-default"
 

@@ -361,6 +361,8 @@ def _tests(wb, problems: list[str], data: dict) -> list[dict]:
                         ws.bad(n, "Answers", f"'{value}' is not a whole number (for {key})")
                 elif q["type"] == "bool":
                     answers[key] = value.lower() in (YES, "true")
+                elif q["type"] == "multichoice":  # written "a, b": a list again
+                    answers[key] = [v.strip() for v in value.split(",") if v.strip()]
                 else:
                     answers[key] = value
             case["answers"] = answers

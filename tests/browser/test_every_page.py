@@ -122,9 +122,9 @@ def _pages(r) -> dict[str, list[str]]:
         "supervisor4": ["/review/", f"/review/{r['fourth_placement'].pk}/"],
         "ruleadmin4": [
             "/rules/",
-            "/rules/asam4-default/2/",
-            "/rules/asam4-default/2/catalog/",
-            "/rules/asam4-default/2/rules/D-3-35/",
+            "/rules/asam4-default/3/",
+            "/rules/asam4-default/3/catalog/",
+            "/rules/asam4-default/3/rules/D-3-35/",
         ],
         "admin": ["/", "/audit/"],
     }

@@ -121,6 +121,8 @@ def test_a_fourth_edition_assessment_end_to_end(
     drivers = page.index("Dimensional drivers")
     assert page.index("1B withdrawal rated 2") > drivers
     assert "Wants to keep working days; prefers evening groups." in page  # Dimension 6
+    # The level catalog (version 3) says what the level is like and how much time it takes.
+    assert "<strong>Time:</strong> 9 or more hours a week, with medical care each day" in page
     # A selected level that differs needs its reason.
     bad = clinician_client.post(
         reverse("placement:recommendation", args=[assessment.pk]),
@@ -146,6 +148,12 @@ def test_a_fourth_edition_assessment_end_to_end(
     # The handout, the signed placement's PDF and the audit log (and so its export) too.
     handout = clinician_client.get(reverse("placement:handout", args=[assessment.pk])).content
     assert b"Placement guided by the ASAM Criteria, 4th edition." in handout
+    handout_text = handout.decode()
+    assert "<strong>Where and how:</strong> An intensive outpatient or day program" not in (
+        handout_text
+    )  # the level provided is 2.5 COE, a day program:
+    assert "<strong>Where and how:</strong> A day program most days of the week" in handout_text
+    assert "<strong>How much time:</strong> 20 or more hours a week." in handout_text
     from django.template.loader import render_to_string
 
     from placement.selectors import placement_context

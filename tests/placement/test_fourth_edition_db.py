@@ -15,7 +15,7 @@ from tests.placement.test_commands import run
 
 pytestmark = pytest.mark.django_db
 
-FILES = {v: DEFAULT_RULE_SET_FILE.with_name(f"asam4-default-v{v}.yaml") for v in (1, 2)}
+FILES = {v: DEFAULT_RULE_SET_FILE.with_name(f"asam4-default-v{v}.yaml") for v in (1, 2, 3)}
 CASE = {
     "ratings": {"1A": "0", "1B": "2", "1C": "ANY", "2A": "0", "2B": "0", "3A": "2A", "3B": "0",
                 "4A": "B", "4B": "0", "5A": "0", "5B": "0", "5C": "0"},
@@ -23,7 +23,7 @@ CASE = {
 }  # fmt: skip
 
 
-def fourth(version=2):
+def fourth(version=3):
     return RuleSet.objects.get(name="asam4-default", version=version)
 
 
@@ -32,17 +32,18 @@ def test_both_editions_are_published_side_by_side():
     assert published == {"asam3-default": "3", "asam4-default": "4"}
     assert fourth().verification["ok"] is True
     assert RuleTestCase.objects.filter(rule_set=fourth()).count() == 10
-    # Version 1 is retired, never changed: what was recommended with it replays with it.
-    assert fourth(1).status == "retired"
-    assert fourth().cloned_from == fourth(1)
+    # Versions 1 and 2 are retired, never changed: what was recommended with them replays.
+    assert fourth(1).status == fourth(2).status == "retired"
+    assert fourth(2).cloned_from == fourth(1) and fourth().cloned_from == fourth(2)
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_the_rows_give_back_the_shipped_file_exactly(version):
     data = rule_set_to_data(fourth(version))
-    for level in data["levels"]:  # given later (migration 0020): they decide no placement
-        assert isinstance(level.pop("intensity"), int)
-        level.pop("crosswalk_3rd", None)
+    if version < 3:  # given later (migration 0020): they decide no placement
+        for level in data["levels"]:
+            assert isinstance(level.pop("intensity"), int)
+            level.pop("crosswalk_3rd", None)
     stored = serialize.dumps(data)
     assert stored == FILES[version].read_text(encoding="utf-8")
     rs = engine_rule_set(fourth(version))
@@ -60,7 +61,7 @@ def test_recommend_takes_and_returns_the_specifications_shapes(tmp_path):
     assert result["level"] == "2.7 COE"
     assert result["withdrawal_level"] is None
     assert result["modifiers"] == []
-    assert result["rule_set"] == "asam4-default@2"
+    assert result["rule_set"] == "asam4-default@3"
     assert result["ratings"]["3A"] == "2A"
     assert {r["rule"] for r in result["reasons"] if r["deciding"]} >= {"N-1B-2", "D-2-2"}
 
@@ -89,3 +90,21 @@ def test_version_2_asks_the_emergency_screen_first_and_files_questions_by_subdim
     # The needs and the determination are the same in both versions.
     assert [r.id for r in v1.need_rules] == [r.id for r in v2.need_rules]
     assert [r.id for r in v1.determination_rules] == [r.id for r in v2.determination_rules]
+
+
+def test_version_3_says_what_each_level_is_like_and_decides_as_version_2(tmp_path):
+    v2, v3 = engine_rule_set(fourth(2)), engine_rule_set(fourth(3))
+    for level in v3.levels_of(v3.primary_track):
+        assert level.setting and level.hours_adult, level.code
+    assert v3.level("2.1").hours_adolescent == "6-19 hours a week."
+    assert "on-site psychiatric care" in v3.level("3.5 COE").setting
+    assert v3.level("4 Psychiatric").setting.endswith("a psychiatric hospital level.")
+    assert [(r.id, r.when, r.level) for r in v2.need_rules] == [
+        (r.id, r.when, r.level) for r in v3.need_rules
+    ]
+    # Recommendations made with version 2 replay with it.
+    code, out, err = run(
+        "recommend", "--rule-set", "asam4-default@2", payload=CASE, tmp_path=tmp_path
+    )
+    assert code == 0, err
+    assert json.loads(out)["rule_set"] == "asam4-default@2"

@@ -23,7 +23,14 @@ from tests.security import xlsx_attacks as x
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = [("asam3-default", 1), ("asam3-default", 2), ("asam4-default", 1), ("asam4-default", 2)]
+SHIPPED = [
+    ("asam3-default", 1),
+    ("asam3-default", 2),
+    ("asam3-default", 3),
+    ("asam4-default", 1),
+    ("asam4-default", 2),
+    ("asam4-default", 3),
+]
 
 
 def counts():

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
+from django.db.models import Max
+from django.utils import timezone
 
 DATA = Path(__file__).resolve().parents[2] / "rulesets" / "data"
 ROW_MODELS = ("Dimension", "Level", "Flag", "Modifier", "Question", "Rule", "Condition")
@@ -31,10 +33,11 @@ def read(file_name: str) -> dict:
     return yaml.safe_load((DATA / file_name).read_text(encoding="utf-8"))
 
 
-def models(apps, *, test_cases: bool = True) -> SimpleNamespace:
-    """The historical row models of the placement app at the calling migration."""
+def models(apps, *, test_cases: bool = True, app: str = "placement") -> SimpleNamespace:
+    """The historical row models at the calling migration: of the placement app, where they
+    lived until the rule sets got their own app, or of ``app``."""
     names = ROW_MODELS + (("RuleTestCase",) if test_cases else ())
-    return SimpleNamespace(**{name: apps.get_model("placement", name) for name in names})
+    return SimpleNamespace(**{name: apps.get_model(app, name) for name in names})
 
 
 def checked(data: dict, version: int, what: str) -> dict:
@@ -53,12 +56,18 @@ def checked(data: dict, version: int, what: str) -> dict:
 
 
 def fingerprint(data: dict) -> str:
-    """What decides placements (not the notes, the test cases, display names, or the properties
-    only verification reads, added to the 4th-edition files after they shipped)."""
+    """What decides placements (not the notes, the test cases, display names, the properties
+    only verification reads, added to the 4th-edition files after they shipped, or a level's
+    care intensity and crosswalk, which order the queue and compare editions but place no one
+    and were added to every stored level after the files shipped)."""
     skip = ("notes", "release_notes", "tests", "kept_variant", "ceiling_level")
     data = {k: v for k, v in data.items() if k not in skip}
     data["dimensions"] = [
         {k: v for k, v in d.items() if k != "short_name"} for d in data.get("dimensions", [])
+    ]
+    data["levels"] = [
+        {k: v for k, v in lv.items() if k not in ("intensity", "crosswalk_3rd")}
+        for lv in data.get("levels", [])
     ]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -385,3 +394,67 @@ def write_rows(data: dict, rule_set, m: SimpleNamespace) -> None:
         _write_conditions(rule, r.get("when", []), m)
     if hasattr(m, "RuleTestCase"):
         write_test_cases(data.get("tests"), rule_set, m)
+
+
+def seed_shipped_version(apps, *, name: str, file_name: str, previous_file: str, app: str) -> None:
+    """A shipped version of ``name`` from ``file_name``, verified: published in place of the
+    shipped previous version (``previous_file``) when that one is still in force unchanged,
+    which is retired and never changed; otherwise (a site that published its own edit) a
+    verified draft at the next free number, for the rule administrator to compare and decide.
+    Run twice, it does nothing the second time."""
+    RuleSet = apps.get_model(app, "RuleSet")
+    data = read(file_name)
+    if RuleSet.objects.filter(name=name, release_notes=data["release_notes"]).exists():
+        return  # already here
+    previous = read(previous_file)
+    shipped_version = int(re.search(r"-v(\d+)\.yaml$", file_name).group(1))
+    taken = RuleSet.objects.filter(name=name).aggregate(v=Max("version"))["v"] or 0
+    version = max(shipped_version, taken + 1)
+    verification = checked(data, version, f"The shipped {file_name}")
+    m = models(apps, app=app)
+    current = RuleSet.objects.filter(name=name, status="published").first()
+    in_force = (
+        current is not None
+        and current.version == shipped_version - 1
+        and same_as_file(current, m, previous)
+    )
+    now = timezone.now()
+    rule_set = RuleSet.objects.create(
+        name=name,
+        edition=data["edition"],
+        version=version,
+        status="draft",
+        notes=data["notes"],
+        release_notes=data["release_notes"],
+        primary_track=data["primary_track"],
+        withdrawal_track=data["withdrawal_track"],
+        adolescent_flag=data["adolescent_flag"],
+        kept_variant=data.get("kept_variant", ""),
+        ceiling_level=data.get("ceiling_level", ""),
+        cloned_from=current,
+    )
+    write_rows(data, rule_set, m)
+    rule_set.verified_at = now
+    rule_set.verification = verification
+    if in_force or current is None:
+        if current is not None:
+            RuleSet.objects.filter(pk=current.pk).update(status="retired", retired_at=now)
+        rule_set.status = "published"
+        rule_set.published_at = now
+    rule_set.save()
+
+
+def unseed_shipped_version(apps, *, name: str, file_name: str, app: str) -> None:
+    """Undo ``seed_shipped_version``: the shipped version goes, the one before is back."""
+    RuleSet = apps.get_model(app, "RuleSet")
+    data = read(file_name)
+    shipped = RuleSet.objects.filter(name=name, release_notes=data["release_notes"]).first()
+    if shipped is None:
+        return
+    was_published = shipped.status == "published"
+    before = shipped.version - 1
+    shipped.delete()
+    if was_published:
+        RuleSet.objects.filter(name=name, version=before).update(
+            status="published", retired_at=None
+        )
